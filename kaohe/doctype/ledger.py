@@ -1,0 +1,106 @@
+"""The ledger (台账): what sections record all year, and the economic figures that come by import.
+
+Ledger rows are append-only: a correction is a reversing row that points at the original.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .scheme import EconomicIndicator, Rule, Scheme
+from .unit import Unit
+
+AMOUNT = {"max_digits": 14, "decimal_places": 4}
+MONEY = {"max_digits": 20, "decimal_places": 4}
+
+
+class ImportBatch(models.Model):
+    """One accepted import file; its fingerprint makes re-importing the same rows a no-op."""
+
+    KINDS = [("units", _("units")), ("economy", _("economic figures")), ("ledger", _("ledger rows"))]
+
+    kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
+    scheme = models.ForeignKey(Scheme, models.CASCADE, null=True, blank=True, related_name="batches",
+                               verbose_name=_("scheme"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    row_count = models.PositiveIntegerField(_("rows"))
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("imported by"))
+
+    class Meta:
+        app_label = "kaohe"
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.filename}"
+
+
+class LedgerEntry(models.Model):
+    scheme = models.ForeignKey(Scheme, models.PROTECT, related_name="entries", verbose_name=_("scheme"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="entries", verbose_name=_("unit"))
+    rule = models.ForeignKey(Rule, models.PROTECT, related_name="entries", verbose_name=_("rule"))
+    quantity = models.DecimalField(_("quantity"), **AMOUNT, default=1)
+    points = models.DecimalField(_("points"), **AMOUNT, null=True, blank=True,
+                                 help_text=_("Signed amount, for discretionary rules only."))
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    batch = models.ForeignKey(ImportBatch, models.PROTECT, null=True, blank=True, related_name="entries",
+                              verbose_name=_("import batch"))
+    reverses = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="reversed_by",
+                                    verbose_name=_("reverses"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("recorded by"))
+
+    class Meta:
+        app_label = "kaohe"
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["scheme", "unit", "rule"], name="ledger_scheme_unit_rule")]
+        verbose_name = _("ledger row")
+        verbose_name_plural = _("ledger")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.rule.code} ×{self.quantity} ({self.date})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Ledger rows cannot be changed; record a reversing row instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Ledger rows cannot be deleted; record a reversing row instead."))
+
+
+class EconomicFigure(models.Model):
+    """A unit's annual target and its cumulative actual as reported for one month."""
+
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="figures", verbose_name=_("scheme"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="figures", verbose_name=_("unit"))
+    indicator = models.ForeignKey(EconomicIndicator, models.PROTECT, related_name="figures",
+                                  verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    target = models.DecimalField(_("annual target"), **MONEY)
+    actual = models.DecimalField(_("cumulative actual"), **MONEY)
+    batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, related_name="figures",
+                              verbose_name=_("import batch"))
+    history = HistoricalRecords()
+
+    class Meta:
+        app_label = "kaohe"
+        ordering = ["scheme", "unit", "indicator", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "unit", "indicator", "year", "month"],
+                                    name="one_figure_per_month")
+        ]
+        verbose_name = _("economic figure")
+        verbose_name_plural = _("economic figures")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.indicator.code} {self.year}-{self.month:02d}"

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from kaohe.imports.units import import_units
+from kaohe.management.importing import run_import
+
+
+class Command(BaseCommand):
+    help = "Import assessed units from CSV or XLSX with columns name,group (town, entity or direct)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file: str, **options):
+        run_import(self, file, import_units)

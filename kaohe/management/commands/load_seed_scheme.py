@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from kaohe.numbers import plain
+from kaohe.services.seed import SchemeFileError, load_scheme, scheme_file
+
+
+class Command(BaseCommand):
+    help = "Create or update a seed scheme (default: the town scheme) for a year, e.g. town-2026."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--family", default="town", help="Which file of fixtures/schemes to load.")
+
+    def handle(self, *args, year: int, family: str, **options):
+        if not scheme_file(family).exists():
+            raise CommandError(f"no seed scheme called {family!r}")
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"year {year} is out of range (2000–2100)")
+        try:
+            scheme = load_scheme(family, year)
+        except SchemeFileError as exc:
+            raise CommandError(str(exc)) from exc
+        total = sum(i.base for i in scheme.indicators.filter(parent__isnull=True))
+        self.stdout.write(
+            f"{scheme.code}: {scheme.indicators.filter(parent__isnull=True).count()} categories, "
+            f"{scheme.indicators.count()} indicators, {scheme.rules.count()} rules, base {plain(total)} points"
+        )

@@ -1,0 +1,80 @@
+"""What happened: ledger tallies, economic figures, units and the date of the assessment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True, order=True)
+class AsOf:
+    year: int
+    month: int = 12
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1..12, not {self.month}")
+
+    @classmethod
+    def parse(cls, text: str) -> AsOf:
+        try:
+            year, month = text.split("-")
+            return cls(int(year), int(month))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"expected YYYY-MM, got {text!r}") from exc
+
+    @property
+    def year_end(self) -> bool:
+        return self.month == 12
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    date: str  # ISO date; kept as text so results serialise as they are
+    quantity: Decimal
+    points: Decimal | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Every ledger row of one unit under one rule, summed; ``rows`` when they were loaded."""
+
+    unit: str
+    rule: str
+    count: int
+    quantity: Decimal
+    points: Decimal = Decimal(0)
+    rows: tuple[Row, ...] = ()
+
+    @classmethod
+    def of(cls, unit: str, rule: str, rows: tuple[Row, ...]) -> Tally:
+        return cls(
+            unit=unit,
+            rule=rule,
+            count=len(rows),
+            quantity=sum((r.quantity for r in rows), Decimal(0)),
+            points=sum((r.points or Decimal(0) for r in rows), Decimal(0)),
+            rows=rows,
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A unit's annual target and cumulative actual for one indicator, as reported for ``month``."""
+
+    unit: str
+    indicator: str
+    month: AsOf
+    target: Decimal
+    actual: Decimal
+
+
+@dataclass(frozen=True)
+class UnitFact:
+    name: str
+    group: str

@@ -1,0 +1,88 @@
+"""Results carry their reasons: every point traces to the rows and figures behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Line:
+    """One reason an item moved: a rule's rows, an economic figure, the floor or the cap."""
+
+    source: str  # "ledger" | "economy" | "floor" | "cap"
+    effect: Decimal
+    rule: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "rule": self.rule, "effect": self.effect, **self.detail}
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    code: str
+    base: Decimal
+    raw: Decimal  # base + Σ effects, before floor and cap
+    score: Decimal
+    lines: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit: str
+    group: str
+    total: Decimal
+    categories: dict[str, Decimal]
+    items: dict[str, ItemResult]
+    vetoed: bool = False
+    veto_reasons: tuple[dict[str, Any], ...] = ()
+    at_risk: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
+    rank: int | None = None
+    prize: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "group": self.group,
+            "total": self.total,
+            "vetoed": self.vetoed,
+            "veto_reasons": list(self.veto_reasons),
+            "at_risk": list(self.at_risk),
+            "rank": self.rank,
+            "prize": self.prize,
+            "categories": dict(self.categories),
+            "items": {code: item.score for code, item in self.items.items()},
+            "explanation": {
+                code: {
+                    "base": item.base,
+                    "raw": item.raw,
+                    "score": item.score,
+                    "lines": [line.as_dict() for line in item.lines],
+                }
+                for code, item in self.items.items()
+                if item.lines
+            },
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class SchemeResult:
+    scheme: str
+    as_of: str
+    year_end: bool
+    units: tuple[UnitResult, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme,
+            "as_of": self.as_of,
+            "year_end": self.year_end,
+            "units": [u.as_dict() for u in self.units],
+        }
+
+    def unit(self, name: str) -> UnitResult:
+        return next(u for u in self.units if u.unit == name)

@@ -1,0 +1,55 @@
+"""What a rule of each kind must say to be scoreable; shared by the admin and the scheme loader."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from kaohe.scoring.spec import Kind
+
+NEEDS_AMOUNT = {Kind.ONE_OFF, Kind.PER_OCCURRENCE}
+NEEDS_RANGE = {Kind.DISCRETIONARY}
+NEEDS_BANDS = {Kind.TIERED, Kind.COUNT_THRESHOLD}
+NO_ITEM = {Kind.VETO, Kind.ECONOMIC_VETO}
+
+
+def rule_problems(rule) -> dict[str, str]:
+    """Field → message for every way ``rule`` cannot be scored; empty when it is fine."""
+    problems: dict[str, str] = {}
+    try:
+        kind = Kind(rule.kind)
+    except ValueError:
+        return {"kind": f"unknown kind {rule.kind!r}"}
+    has_item = getattr(rule, "indicator_id", None) is not None or getattr(rule, "indicator", None) is not None
+    if kind in NO_ITEM and has_item:
+        problems["indicator"] = "a veto rule belongs to no item"
+    if kind not in NO_ITEM and not has_item:
+        problems["indicator"] = "this kind of rule needs an item"
+    if kind in NEEDS_AMOUNT and rule.amount is None:
+        problems["amount"] = "this kind needs an amount per occurrence"
+    if kind in NEEDS_RANGE:
+        if rule.min_points is None or rule.max_points is None:
+            problems["min_points"] = "a discretionary rule needs a minimum and a maximum"
+        elif rule.min_points > rule.max_points:
+            problems["max_points"] = "the maximum is below the minimum"
+    if kind in NEEDS_BANDS:
+        problem = band_problem(rule.bands)
+        if problem:
+            problems["bands"] = problem
+    return problems
+
+
+def band_problem(bands) -> str | None:
+    if not isinstance(bands, list) or not bands:
+        return 'give at least one band: [{"limit": "5", "points": "-2"}]'
+    limits = []
+    for band in bands:
+        if not isinstance(band, dict) or set(band) != {"limit", "points"}:
+            return 'each band is {"limit": …, "points": …}'
+        try:
+            limits.append(Decimal(str(band["limit"])))
+            Decimal(str(band["points"]))
+        except InvalidOperation:
+            return "band limits and points must be numbers"
+    if len(set(limits)) != len(limits):
+        return "two bands share a limit"
+    return None

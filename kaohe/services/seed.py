@@ -1,0 +1,162 @@
+"""Loads a scheme written as TOML (``fixtures/schemes/*.toml``) into the database.
+
+Loading the same file twice changes nothing: every record is matched by its code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db import transaction
+
+from kaohe.models import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup, Section, UnitGroup
+from kaohe.scoring.spec import Kind
+
+from .scheme_check import rule_problems
+
+SCHEMES_DIR = Path(settings.BASE_DIR) / "fixtures" / "schemes"
+
+
+class SchemeFileError(ValueError):
+    """The scheme file contradicts itself; the message says where."""
+
+
+def scheme_file(family: str) -> Path:
+    return SCHEMES_DIR / f"{family}.toml"
+
+
+def _dec(value, where: str) -> Decimal | None:
+    if value is None or value == "none":
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError as exc:
+        raise SchemeFileError(f"{where}: {value!r} is not a number") from exc
+
+
+def _parent_code(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def read_scheme_file(path: Path, year: int) -> dict:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    _check(data)
+    head = data["scheme"]
+    head["code"] = head["code"].format(year=year)
+    head["name"] = head["name"].format(year=year)
+    head["year"] = year
+    return data
+
+
+def _check(data: dict) -> None:
+    items = {i["code"]: i for i in data.get("items", [])}
+    for code in items:
+        parent = _parent_code(code)
+        if parent and parent not in items:
+            raise SchemeFileError(f"item {code}: parent {parent} is not defined")
+    for rule in data.get("rules", []):
+        fake = SimpleNamespace(
+            kind=rule.get("kind"),
+            indicator=rule.get("item"),
+            amount=_dec(rule.get("amount"), rule["code"]),
+            min_points=_dec(rule.get("min"), rule["code"]),
+            max_points=_dec(rule.get("max"), rule["code"]),
+            bands=rule.get("bands", []),
+        )
+        problems = rule_problems(fake)
+        if problems:
+            raise SchemeFileError(f"rule {rule['code']}: " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
+        if rule.get("item") and rule["item"] not in items:
+            raise SchemeFileError(f"rule {rule['code']}: item {rule['item']} is not defined")
+    weights = sum((Decimal(e["weight"]) for e in data.get("economic", [])), Decimal(0))
+    for rule in data.get("rules", []):
+        if rule["kind"] == Kind.ECONOMIC:
+            base = Decimal(items[rule["item"]].get("base", "0"))
+            if weights != base:
+                raise SchemeFileError(f"rule {rule['code']}: the weights add to {weights}, the item's base is {base}")
+
+
+@transaction.atomic
+def load_scheme(family: str, year: int, path: Path | None = None) -> Scheme:
+    data = read_scheme_file(path or scheme_file(family), year)
+    head = data["scheme"]
+    scheme, _created = Scheme.objects.update_or_create(
+        code=head["code"],
+        defaults={
+            "name": head["name"],
+            "year": year,
+            "family": head.get("family", family),
+            "decimal_places": head.get("decimal_places", 2),
+            "tie_breakers": head.get("tie_breakers", ""),
+        },
+    )
+    sections = {}
+    for s in data.get("sections", []):
+        sections[s["code"]], _ = Section.objects.update_or_create(
+            code=s["code"], defaults={"name": s["name"], "collects": s.get("collects", False)}
+        )
+    for order, g in enumerate(data.get("groups", [])):
+        group, _ = UnitGroup.objects.update_or_create(code=g["code"], defaults={"name": g["name"], "order": order})
+        first, second, third = (list(g.get("prizes", [])) + [0, 0, 0])[:3]
+        SchemeGroup.objects.update_or_create(
+            scheme=scheme, group=group,
+            defaults={"first_prizes": first, "second_prizes": second, "third_prizes": third},
+        )
+    for order, e in enumerate(data.get("economic", [])):
+        EconomicIndicator.objects.update_or_create(
+            scheme=scheme, code=e["code"],
+            defaults={"name": e["name"], "weight": Decimal(e["weight"]), "in_veto": e.get("veto", False),
+                      "order": order},
+        )
+    indicators = _load_items(scheme, data.get("items", []), sections)
+    for order, r in enumerate(data.get("rules", [])):
+        Rule.objects.update_or_create(
+            scheme=scheme, code=r["code"],
+            defaults={
+                "name": r["name"],
+                "kind": r["kind"],
+                "indicator": indicators.get(r.get("item")),
+                "amount": _dec(r.get("amount"), r["code"]),
+                "min_points": _dec(r.get("min"), r["code"]),
+                "max_points": _dec(r.get("max"), r["code"]),
+                "bands": [{"limit": str(b["limit"]), "points": str(b["points"])} for b in r.get("bands", [])],
+                "order": order,
+            },
+        )
+    return scheme
+
+
+def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, Indicator]:
+    children: dict[str, list[str]] = {}
+    for item in items:
+        parent = _parent_code(item["code"])
+        if parent:
+            children.setdefault(parent, []).append(item["code"])
+    by_code = {i["code"]: i for i in items}
+
+    def base_of(code: str) -> Decimal:
+        if code in children:
+            return sum((base_of(c) for c in children[code]), Decimal(0))
+        return _dec(by_code[code].get("base", "0"), code)
+
+    loaded: dict[str, Indicator] = {}
+    for order, item in enumerate(items):
+        code = item["code"]
+        parent = _parent_code(code)
+        loaded[code], _ = Indicator.objects.update_or_create(
+            scheme=scheme, code=code,
+            defaults={
+                "name": item["name"],
+                "parent": loaded.get(parent) if parent else None,
+                "base": base_of(code),
+                "floor": _dec(item.get("floor", "0"), code),
+                "cap": _dec(item.get("cap"), code),
+                "section": sections.get(item.get("section")),
+                "order": order,
+            },
+        )
+    return loaded

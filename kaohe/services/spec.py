@@ -1,0 +1,52 @@
+"""Turns a stored scheme into the engine's frozen :class:`SchemeSpec`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kaohe.models import Scheme
+from kaohe.scoring import Band, EconomicSpec, GroupSpec, ItemSpec, Kind, RuleSpec, SchemeSpec
+
+
+def scheme_spec(scheme: Scheme) -> SchemeSpec:
+    indicators = list(scheme.indicators.select_related("parent").order_by("order", "id"))
+    rules = list(scheme.rules.select_related("indicator").order_by("order", "id"))
+    return SchemeSpec(
+        code=scheme.code,
+        year=scheme.year,
+        places=scheme.decimal_places,
+        tie_breakers=scheme.tie_breaker_list(),
+        items=tuple(
+            ItemSpec(
+                code=i.code,
+                name=i.name,
+                base=i.base,
+                parent=i.parent.code if i.parent else None,
+                floor=i.floor,
+                cap=i.cap,
+                order=i.order,
+            )
+            for i in indicators
+        ),
+        rules=tuple(
+            RuleSpec(
+                code=r.code,
+                kind=Kind(r.kind),
+                item=r.indicator.code if r.indicator else None,
+                name=r.name,
+                amount=r.amount,
+                min_points=r.min_points,
+                max_points=r.max_points,
+                bands=tuple(Band(Decimal(str(b["limit"])), Decimal(str(b["points"]))) for b in r.bands),
+            )
+            for r in rules
+        ),
+        economic=tuple(
+            EconomicSpec(code=e.code, name=e.name, weight=e.weight, in_veto=e.in_veto)
+            for e in scheme.economic_indicators.order_by("order", "id")
+        ),
+        groups=tuple(
+            GroupSpec(code=g.group.code, name=g.group.name, prizes=g.quotas())
+            for g in scheme.groups.select_related("group")
+        ),
+    )
