@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kaohe.models import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup, Section, UnitGroup
+from kaohe.scoring import Band, EconomicSpec, GroupSpec, ItemSpec, RuleSpec, SchemeSpec
 from kaohe.scoring.spec import Kind
 
 from .scheme_check import rule_problems
@@ -78,6 +79,44 @@ def _check(data: dict) -> None:
             base = Decimal(items[rule["item"]].get("base", "0"))
             if weights != base:
                 raise SchemeFileError(f"rule {rule['code']}: the weights add to {weights}, the item's base is {base}")
+
+
+def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSpec:
+    """The scheme file as the engine sees it, without a database (for tests and previews)."""
+    data = read_scheme_file(path or scheme_file(family), year)
+    items = data.get("items", [])
+    children = {}
+    for item in items:
+        parent = _parent_code(item["code"])
+        if parent:
+            children.setdefault(parent, []).append(item["code"])
+    by_code = {i["code"]: i for i in items}
+
+    def base_of(code: str) -> Decimal:
+        if code in children:
+            return sum((base_of(c) for c in children[code]), Decimal(0))
+        return _dec(by_code[code].get("base", "0"), code)
+
+    return SchemeSpec(
+        code=data["scheme"]["code"],
+        year=year,
+        places=data["scheme"].get("decimal_places", 2),
+        tie_breakers=tuple(t for t in data["scheme"].get("tie_breakers", "").split(",") if t),
+        items=tuple(
+            ItemSpec(i["code"], i["name"], base_of(i["code"]), _parent_code(i["code"]),
+                     _dec(i.get("floor", "0"), i["code"]), _dec(i.get("cap"), i["code"]), n)
+            for n, i in enumerate(items)
+        ),
+        rules=tuple(
+            RuleSpec(r["code"], Kind(r["kind"]), r.get("item"), r["name"], _dec(r.get("amount"), r["code"]),
+                     _dec(r.get("min"), r["code"]), _dec(r.get("max"), r["code"]),
+                     tuple(Band(Decimal(str(b["limit"])), Decimal(str(b["points"]))) for b in r.get("bands", [])))
+            for r in data.get("rules", [])
+        ),
+        economic=tuple(EconomicSpec(e["code"], e["name"], Decimal(e["weight"]), e.get("veto", False))
+                       for e in data.get("economic", [])),
+        groups=tuple(GroupSpec(g["code"], g["name"], tuple(g.get("prizes", ()))) for g in data.get("groups", [])),
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,24 @@
+# The three commands of the README. Everything else is in scripts/.
+PY := .venv/bin/python
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: setup test run lint bench
+
+setup:            ## Debian packages, .venv, pinned Python packages, translations
+	bash scripts/setup.sh
+
+test: lint        ## the whole suite on $$DATABASE_URL (default SQLite)
+	$(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check .
+
+run:              ## SQLite, the town scheme and a demo year, on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seed_scheme --year 2026
+	$(PY) manage.py load_demo --year 2026
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+bench:
+	$(PY) bench/score.py
+	$(PY) bench/import.py
