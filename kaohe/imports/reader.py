@@ -57,7 +57,8 @@ def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportRejected([RowError(1, "", "", "bad_xlsx", f"not a readable .xlsx file ({exc.__class__.__name__})")]) from exc
+        problem = RowError(1, "", "", "bad_xlsx", f"not a readable .xlsx file ({exc.__class__.__name__})")
+        raise ImportRejected([problem]) from exc
     sheet = book.worksheets[0]
     lines = [(n, [_clean(c) for c in row]) for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
     book.close()

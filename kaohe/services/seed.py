@@ -140,7 +140,7 @@ def load_scheme(family: str, year: int, path: Path | None = None) -> Scheme:
         )
     for order, g in enumerate(data.get("groups", [])):
         group, _ = UnitGroup.objects.update_or_create(code=g["code"], defaults={"name": g["name"], "order": order})
-        first, second, third = (list(g.get("prizes", [])) + [0, 0, 0])[:3]
+        first, second, third = [*g.get("prizes", []), 0, 0, 0][:3]
         SchemeGroup.objects.update_or_create(
             scheme=scheme, group=group,
             defaults={"first_prizes": first, "second_prizes": second, "third_prizes": third},

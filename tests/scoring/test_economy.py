@@ -6,8 +6,10 @@ from kaohe.scoring import AsOf, Figure, score_scheme
 
 from .helpers import TOWN, full_figures, rows, town_units
 
+YEAR_END = AsOf(2026, 12)
 
-def score_one(figures, as_of=AsOf(2026, 12), *tallies):
+
+def score_one(figures, as_of=YEAR_END, *tallies):
     return score_scheme(TOWN, town_units("甲镇"), list(tallies), figures, as_of).unit("甲镇")
 
 

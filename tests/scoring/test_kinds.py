@@ -6,8 +6,10 @@ from kaohe.scoring import AsOf, Band, ItemSpec, Kind, Row, RuleSpec, SchemeSpec,
 
 from .helpers import TOWN, full_figures, rows, town_units
 
+YEAR_END = AsOf(2026, 12)
 
-def score_one(*tallies, figures=None, as_of=AsOf(2026, 12)):
+
+def score_one(*tallies, figures=None, as_of=YEAR_END):
     figures = full_figures("甲镇") if figures is None else figures
     return score_scheme(TOWN, town_units("甲镇"), list(tallies), figures, as_of).unit("甲镇")
 

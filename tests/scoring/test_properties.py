@@ -16,10 +16,8 @@ UNITS = ["甲", "乙", "丙", "丁"]
 
 @st.composite
 def row_for(draw, rule):
-    if rule.kind == Kind.PROPORTIONAL:
-        quantity = D(draw(st.integers(0, 1000))) / 1000
-    else:
-        quantity = D(draw(st.integers(0, 12)))
+    proportional = rule.kind == Kind.PROPORTIONAL
+    quantity = D(draw(st.integers(0, 1000))) / 1000 if proportional else D(draw(st.integers(0, 12)))
     points = None
     if rule.kind == Kind.DISCRETIONARY:
         points = D(draw(st.integers(int(rule.min_points * 2), int(rule.max_points * 2)))) / 2

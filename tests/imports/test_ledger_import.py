@@ -1,0 +1,160 @@
+"""Ledger import: every bad row named, nothing written unless every row is good, no double count."""
+
+from datetime import date, datetime
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kaohe.imports.errors import ImportRejected
+from kaohe.imports.ledger import import_ledger
+from kaohe.models import ImportBatch, LedgerEntry
+from kaohe.services.scoring import score
+
+from .helpers import csv_bytes, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+HEADER = "unit,rule,quantity,points,date,note\n"
+
+
+def rejected(town, text: str, filename="ledger.csv"):
+    with pytest.raises(ImportRejected) as caught:
+        import_ledger(csv_bytes(text), filename, town)
+    assert LedgerEntry.objects.count() == 0
+    return [(e.line, e.column, e.value, e.code) for e in caught.value.errors]
+
+
+def test_good_rows_are_imported_with_their_values(town, units):
+    outcome = import_ledger(csv_bytes(HEADER + "城关镇,8.1.a,2,,2026-03-05,迟报\n东山镇,7.a,,-2.5,2026/6/1,台帐缺\n"),
+                            "a.csv", town)
+    assert outcome.created == 2 and outcome.batch_id is not None
+    late, safety = LedgerEntry.objects.order_by("id")
+    assert (late.unit.name, late.rule.code, late.quantity, late.points, late.date) == (
+        "城关镇", "8.1.a", D(2), None, date(2026, 3, 5))
+    assert (safety.quantity, safety.points, safety.note) == (D(1), D("-2.5"), "台帐缺")
+    assert safety.batch_id == outcome.batch_id
+
+
+def test_every_bad_row_is_named_and_nothing_is_imported(town, units):
+    errors = rejected(town, HEADER + "\n".join([
+        "城关镇,8.1.a,1,,2026-01-10,ok",         # line 2: fine, still not imported
+        "无名镇,8.1.a,1,,2026-01-10,",           # 3 unknown unit
+        "城关镇,99.z,1,,2026-01-10,",            # 4 unknown rule code
+        "城关镇,8.1.a,abc,,2026-01-10,",         # 5 not a number
+        "城关镇,8.1.a,-2,,2026-01-10,",          # 6 negative count
+        "城关镇,7.a,,-9,2026-01-10,太差",        # 7 outside the range
+        "城关镇,7.a,,-3,2026-01-10,",            # 8 no reason
+        "城关镇,8.1.a,1,,2025-12-31,",           # 9 outside the year
+        "城关镇,8.1.a,1.5,,2026-01-10,",         # 10 not whole
+        "城关镇,5.b,1.2,,2026-01-10,",           # 11 ratio above 1
+        "城关镇,1.2.a,1,,2026-01-10,",           # 12 computed rule
+        "城关镇,8.1.a,1,-1,2026-01-10,",         # 13 points on a counted rule
+        "城关镇,7.a,,,2026-01-10,x",             # 14 discretionary without points
+        "城关镇,8.1.a,1,,2026-02-30,",           # 15 no such day
+        ",8.1.a,1,,,",                           # 16 no unit, no date
+    ]) + "\n")
+    assert errors == [
+        (3, "unit", "无名镇", "unknown_unit"),
+        (4, "rule", "99.z", "unknown_rule"),
+        (5, "quantity", "abc", "not_a_number"),
+        (6, "quantity", "-2", "negative_count"),
+        (7, "points", "-9", "out_of_range"),
+        (8, "note", "", "missing_note"),
+        (9, "date", "2025-12-31", "date_outside_year"),
+        (10, "quantity", "1.5", "not_whole"),
+        (11, "quantity", "1.2", "ratio_out_of_range"),
+        (12, "rule", "1.2.a", "computed_rule"),
+        (13, "points", "-1", "points_not_allowed"),
+        (14, "points", "", "missing_points"),
+        (15, "date", "2026-02-30", "not_a_date"),
+        (16, "unit", "", "required"),
+        (16, "date", "", "required"),
+    ]
+
+
+def test_rule_of_another_scheme_is_named_as_such(town, units):
+    from kaohe.services.seed import load_scheme
+
+    load_scheme("town", 2027)
+    from kaohe.models import Rule
+
+    Rule.objects.filter(scheme=town, code="9.5.b").delete()
+    assert rejected(town, HEADER + "城关镇,9.5.b,,-1,2026-01-10,x\n") == [(2, "rule", "9.5.b", "rule_not_in_scheme")]
+
+
+def test_header_problems(town, units):
+    assert rejected(town, "unit,rule,rule,date\n城关镇,8.1.a,8.1.a,2026-01-01\n") == [
+        (1, "rule", "rule", "duplicate_header")]
+    assert rejected(town, "unit,quantity,date\n城关镇,1,2026-01-01\n") == [(1, "rule", "", "missing_column")]
+    assert rejected(town, "unit,rule,date,colour\n城关镇,8.1.a,2026-01-01,red\n") == [
+        (1, "colour", "colour", "unknown_column")]
+    assert rejected(town, "") == [(1, "", "", "empty")]
+
+
+def test_message_names_line_column_value_and_why(town, units):
+    with pytest.raises(ImportRejected) as caught:
+        import_ledger(csv_bytes(HEADER + "城关镇,8.1.a,abc,,2026-01-10,\n"), "a.csv", town)
+    assert str(caught.value.errors[0]) == "line 2, column quantity, value 'abc': not a number"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings_from_excel_and_wps(town, units, encoding):
+    outcome = import_ledger(csv_bytes(HEADER + "西河镇,9.6.a,1,,2026-04-01,企业投诉\n", encoding), "a.csv", town)
+    assert outcome.created == 1
+    assert LedgerEntry.objects.get().note == "企业投诉"
+
+
+def test_xlsx_with_real_dates_and_numbers(town, units):
+    data = xlsx_bytes([
+        ["unit", "rule", "quantity", "points", "date", "note"],
+        ["南湖镇", "8.1.a", 3, None, datetime(2026, 4, 1), "迟报"],
+        ["南湖镇", "3.1.c", None, -0.5, "2026-05-01", "技改进度慢"],
+    ])
+    assert import_ledger(data, "台账.xlsx", town).created == 2
+    assert sorted(LedgerEntry.objects.values_list("quantity", "points")) == [(D(1), D("-0.5")), (D(3), None)]
+
+
+def test_xlsx_errors_name_the_spreadsheet_line(town, units):
+    data = xlsx_bytes([["unit", "rule", "quantity", "date"], ["南湖镇", "8.1.a", "x", "2026-01-01"]])
+    with pytest.raises(ImportRejected) as caught:
+        import_ledger(data, "a.xlsx", town)
+    assert [(e.line, e.column) for e in caught.value.errors] == [(2, "quantity")]
+
+
+def test_reimporting_the_same_rows_does_not_double_count(town, units):
+    text = HEADER + "城关镇,8.1.a,2,,2026-03-05,迟报\n"
+    first = import_ledger(csv_bytes(text), "a.csv", town)
+    again = import_ledger(csv_bytes(text, "gb18030"), "a-copy.csv", town)
+    assert again.duplicate_of == first.batch_id
+    assert LedgerEntry.objects.count() == 1
+    assert ImportBatch.objects.filter(kind="ledger").count() == 1
+    assert score(town).unit("城关镇").items["8.1"].score == D(5)
+
+
+ROW = st.tuples(
+    st.sampled_from(["城关镇", "东山镇", "无名镇"]),
+    st.sampled_from(["8.1.a", "7.a", "5.b", "zz"]),
+    st.sampled_from(["1", "2", "0.5", "-1", "x", ""]),
+    st.sampled_from(["", "-1", "-20"]),
+    st.sampled_from(["2026-02-01", "2025-02-01", "bad"]),
+    st.sampled_from(["", "理由"]),
+)
+
+
+# The fixtures are shared across examples on purpose: each example compares against the state it found.
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(ROW, min_size=1, max_size=8))
+def test_a_rejected_import_changes_no_score(town, units, rows):
+    import_ledger(csv_bytes(HEADER + "东山镇,8.1.a,1,,2026-01-01,基线\n"), "base.csv", town)
+    before = score(town).as_dict()
+    count = LedgerEntry.objects.count()
+    text = HEADER + "".join(",".join(r) + "\n" for r in rows)
+    try:
+        outcome = import_ledger(csv_bytes(text), "fuzz.csv", town)
+    except ImportRejected as rejected_import:
+        assert rejected_import.errors
+        assert LedgerEntry.objects.count() == count
+        assert score(town).as_dict() == before
+    else:
+        assert LedgerEntry.objects.count() == count + (0 if outcome.duplicate_of else len(rows))
