@@ -1,0 +1,9 @@
+"""The Desk's administration pages; each concept's admin lives beside its model."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .doctype import ledger_admin, scheme_admin, unit_admin  # noqa: F401  (registers the admins)
+
+admin.site.site_header = _("Assessment")
+admin.site.site_title = "kaohe"
