@@ -61,7 +61,9 @@ class LedgerEntry(models.Model):
     class Meta:
         app_label = "kaohe"
         ordering = ["date", "id"]
-        indexes = [models.Index(fields=["scheme", "unit", "rule"], name="ledger_scheme_unit_rule")]
+        # Covers the scoring GROUP BY (unit, rule) so it never visits the table itself.
+        indexes = [models.Index(fields=["scheme", "unit", "rule", "date", "quantity", "points"],
+                                name="ledger_scoring_cover")]
         verbose_name = _("ledger row")
         verbose_name_plural = _("ledger")
 

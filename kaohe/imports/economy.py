@@ -16,7 +16,7 @@ from kaohe.models import EconomicFigure, ImportBatch, Scheme, Unit
 from kaohe.scoring import AsOf
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fingerprint, parse_decimal
+from .fields import CellError, fingerprint, fold, parse_decimal
 from .outcome import ImportOutcome
 from .reader import read_table
 
@@ -36,6 +36,7 @@ def validate_economy(data: bytes, filename: str, scheme: Scheme, as_of: AsOf) ->
 
         if cells["unit"] not in units:
             fail("unit", "unknown_unit" if cells["unit"] else "required", "no such unit")
+        cells["indicator"] = fold(cells["indicator"])
         if cells["indicator"] not in indicators:
             fail("indicator", "unknown_indicator",
                  f"not an indicator of {scheme.code}; expected one of {', '.join(indicators)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -18,8 +19,13 @@ class CellError(ValueError):
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
+def fold(text: str) -> str:
+    """Full-width digits, letters and signs (as IME input gives them) to their plain forms."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
+
+
 def parse_decimal(text: str) -> Decimal:
-    cleaned = text.replace(",", "")
+    cleaned = fold(text).replace(",", "")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -32,6 +38,12 @@ def parse_decimal(text: str) -> Decimal:
 
 
 def parse_date(text: str) -> date:
+    text = fold(text)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise CellError("not_a_date", "no such day") from None
     match = _DATE.match(text.split("T")[0].split(" ")[0])
     if not match:
         raise CellError("not_a_date", "not a date; write YYYY-MM-DD")

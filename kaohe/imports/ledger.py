@@ -16,7 +16,7 @@ from kaohe.models import ImportBatch, LedgerEntry, Rule, Scheme, Unit
 from kaohe.scoring.spec import COUNT_KINDS, ENTERED_KINDS, Kind
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fingerprint, parse_date, parse_decimal
+from .fields import CellError, fingerprint, fold, parse_date, parse_decimal
 from .outcome import ImportOutcome
 from .reader import read_table
 
@@ -39,6 +39,7 @@ class LedgerRow:
 
 @dataclass(frozen=True)
 class _RuleInfo:
+    code: str
     id: int
     kind: Kind
     min_points: Decimal | None
@@ -54,10 +55,12 @@ class LedgerValidator:
         self.units = {name: (pk, active, group in groups)
                       for pk, name, active, group in Unit.objects.values_list("id", "name", "active", "group_id")}
         self.rules = {
-            code: _RuleInfo(pk, Kind(kind), lo, hi)
+            code: _RuleInfo(code, pk, Kind(kind), lo, hi)
             for pk, code, kind, lo, hi in scheme.rules.values_list("id", "code", "kind", "min_points", "max_points")
         }
         self.other_codes = set(Rule.objects.exclude(scheme=scheme).values_list("code", flat=True))
+        self.dates: dict[str, date] = {}
+        self.numbers: dict[str, Decimal] = {}
 
     def row(self, line: int, cells: dict[str, str], errors: list[RowError]) -> LedgerRow | None:
         before = len(errors)
@@ -66,27 +69,33 @@ class LedgerValidator:
             errors.append(RowError(line, column, cells.get(column, ""), code, message))
 
         unit = self._unit(cells["unit"], fail)
-        rule = self._rule(cells["rule"], fail)
+        rule = self._rule(fold(cells["rule"]), fail)
         quantity = self._quantity(cells.get("quantity", ""), rule, fail)
         points = self._points(cells.get("points", ""), rule, fail)
         note = cells.get("note", "")
         if rule and rule.kind == Kind.DISCRETIONARY and not note:
             fail("note", "missing_note", "a discretionary amount needs a reason in the note")
-        when = None
-        if not cells["date"]:
-            fail("date", "required", "a date is required")
-        else:
-            try:
-                when = parse_date(cells["date"])
-            except CellError as exc:
-                fail("date", exc.code, str(exc))
-            else:
-                if when.year != self.scheme.year:
-                    fail("date", "date_outside_year", f"outside the scheme's year {self.scheme.year}")
+        when = self._date(cells["date"], fail)
         if len(errors) > before:
             return None
-        key = (cells["unit"], cells["rule"], quantity, points if points is not None else "", when.isoformat(), note)
+        key = (cells["unit"], rule.code, quantity, points if points is not None else "", when.isoformat(), note)
         return LedgerRow(unit, rule.id, quantity, points, when, note, key)
+
+    def _date(self, text: str, fail):
+        # A year of rows has at most 366 distinct dates: parse each once.
+        found = self.dates.get(text)
+        if found is not None:
+            return found
+        if not text:
+            return fail("date", "required", "a date is required")
+        try:
+            when = parse_date(text)
+        except CellError as exc:
+            return fail("date", exc.code, str(exc))
+        if when.year != self.scheme.year:
+            return fail("date", "date_outside_year", f"outside the scheme's year {self.scheme.year}")
+        self.dates[text] = when
+        return when
 
     def _unit(self, name: str, fail):
         if not name:
@@ -119,10 +128,12 @@ class LedgerValidator:
             if rule and rule.kind in QUANTITY_REQUIRED:
                 return fail("quantity", "required", "this rule needs a quantity")
             return Decimal(1)
-        try:
-            value = parse_decimal(text)
-        except CellError as exc:
-            return fail("quantity", exc.code, str(exc))
+        value = self.numbers.get(text)
+        if value is None:
+            try:
+                value = self.numbers[text] = parse_decimal(text)
+            except CellError as exc:
+                return fail("quantity", exc.code, str(exc))
         if rule is None:
             return value
         if rule.kind in COUNT_KINDS:

@@ -1,14 +1,13 @@
 """Reads CSV (UTF-8 with or without BOM, or GB18030 as Chinese Excel/WPS saves it) and .xlsx.
 
-Every cell comes back as stripped text, full-width characters folded (NFKC), so validation
-sees the same thing whichever program wrote the file.
+Every cell comes back as stripped text, whichever program wrote the file. Notes keep exactly what
+was typed; the validators fold full-width digits and letters in codes, numbers and dates.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,7 +32,7 @@ def _clean(value) -> str:
     if isinstance(value, float):
         # Excel stores numbers as doubles; repr gives the shortest text that reads back the same.
         return format(Decimal(repr(value)).normalize(), "f")
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
 
 
 def decode(data: bytes) -> str:
@@ -48,7 +47,7 @@ def decode(data: bytes) -> str:
 def _csv_lines(data: bytes) -> list[tuple[int, list[str]]]:
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
-    return [(reader.line_num, [_clean(c) for c in row]) for row in reader]
+    return [(reader.line_num, [c.strip() for c in row]) for row in reader]
 
 
 def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from .economy import economic_lines, economic_shortfalls, latest_figures
 from .facts import AsOf, Figure, Tally, UnitFact
-from .kinds import EFFECTS, ZERO, Context
+from .kinds import EFFECTS, ZERO, Context, explain
 from .ranking import rank_units
 from .result import ItemResult, Line, SchemeResult, UnitResult
-from .spec import ItemSpec, Kind, RuleSpec, SchemeSpec
+from .spec import ROW_KINDS, ItemSpec, Kind, RuleSpec, SchemeSpec
 
 
 def score_scheme(
@@ -20,8 +20,14 @@ def score_scheme(
     tallies: Iterable[Tally],
     figures: Iterable[Figure] = (),
     as_of: AsOf | None = None,
+    *,
+    with_lines: bool = True,
 ) -> SchemeResult:
-    """Score every unit of ``scheme``. Deterministic; the inputs are never changed."""
+    """Score every unit of ``scheme``. Deterministic; the inputs are never changed.
+
+    ``with_lines=False`` leaves out the per-item explanation lines (same scores, far fewer
+    objects) for callers that only rank, such as the ranking page over a large ledger.
+    """
     as_of = as_of or AsOf(scheme.year, 12)
     tallies_by_unit: dict[str, list[Tally]] = defaultdict(list)
     for tally in tallies:
@@ -30,7 +36,7 @@ def score_scheme(
     for fig in figures:
         figures_by_unit[fig.unit].append(fig)
 
-    plan = _Plan(scheme)
+    plan = _Plan(scheme, with_lines)
     results = [
         plan.score_unit(unit, tallies_by_unit.get(unit.name, []), figures_by_unit.get(unit.name, []), as_of)
         for unit in units
@@ -39,66 +45,106 @@ def score_scheme(
 
 
 class _Plan:
-    """The scheme's shape worked out once, so scoring a unit is a plain walk."""
+    """The scheme's shape worked out once, so scoring a unit is one pass over its tallies."""
 
-    def __init__(self, scheme: SchemeSpec) -> None:
+    def __init__(self, scheme: SchemeSpec, with_lines: bool) -> None:
         self.scheme = scheme
+        self.with_lines = with_lines
         self.leaves = scheme.leaves()
-        self.categories = scheme.categories()
-        self.items = {i.code: i for i in scheme.items}
-        self.rules_by_item: dict[str, list[RuleSpec]] = defaultdict(list)
-        for rule in scheme.rules:
-            if rule.item:
-                self.rules_by_item[rule.item].append(rule)
-        self.children: dict[str, list[str]] = defaultdict(list)
+        self.bases = {leaf.code: leaf.base for leaf in self.leaves}
+        contexts = {i.code: Context(item_base=i.base, places=scheme.places) for i in self.leaves}
+        # rule code → (its position, its item, the kind's function, the rule, the item's context,
+        #              whether the effect depends on the sums alone and so can be remembered)
+        self.dispatch: dict[str, tuple] = {}
+        self.memo: dict[tuple, tuple] = {}
+        self.economic: list[tuple[str, RuleSpec, Context]] = []
+        for position, rule in enumerate(scheme.rules):
+            if rule.kind == Kind.ECONOMIC:
+                self.economic.append((rule.item, rule, contexts[rule.item]))
+            elif rule.item and rule.kind in EFFECTS:
+                self.dispatch[rule.code] = (position, rule.item, EFFECTS[rule.kind], rule, contexts[rule.item],
+                                            rule.kind not in ROW_KINDS)
+        self.veto_rules = sorted(r.code for r in scheme.rules if r.kind == Kind.VETO)
+        children: dict[str, list[str]] = defaultdict(list)
         for item in scheme.items:
             if item.parent:
-                self.children[item.parent].append(item.code)
-        self.veto_rules = {r.code for r in scheme.rules if r.kind == Kind.VETO}
+                children[item.parent].append(item.code)
+
+        def leaves_under(code: str) -> list[str]:
+            return [code] if code not in children else [c for child in children[code] for c in leaves_under(child)]
+
+        self.category_leaves = {cat.code: leaves_under(cat.code) for cat in scheme.categories()}
 
     def score_unit(self, unit: UnitFact, tallies: list[Tally], figures: list[Figure], as_of: AsOf) -> UnitResult:
-        by_rule = {t.rule: t for t in tallies}
-        chosen = latest_figures(figures, as_of)
-        warnings = [f"no figure for {ind.code} by {as_of}" for ind in self.scheme.economic
-                    if ind.code not in chosen and self._has_economic_rule()]
+        raw = dict(self.bases)
+        lines: dict[str, list[tuple[int, Line]]] = defaultdict(list)
+        with_lines = self.with_lines
+        dispatch, memo = self.dispatch, self.memo
+        vetoes = {}
+        for tally in tallies:
+            entry = dispatch.get(tally.rule)
+            if entry is None:
+                if tally.rule in self.veto_rules:
+                    vetoes[tally.rule] = tally
+                continue
+            position, item, effect_of, rule, ctx, by_sums = entry
+            if by_sums:
+                # Most tallies repeat a few (rule, quantity, points) combinations; the kinds are pure.
+                key = (tally.rule, tally.quantity, tally.points)
+                effect = memo.get(key)
+                if effect is None:
+                    effect = memo[key] = effect_of(rule, tally, ctx)
+            else:
+                effect = effect_of(rule, tally, ctx)
+            raw[item] += effect[0]
+            if with_lines:
+                lines[item].append((position, explain(rule, tally, effect)))
 
-        items = {leaf.code: self._score_item(leaf, by_rule, chosen, as_of) for leaf in self.leaves}
-        categories = {cat.code: self._category_score(cat.code, items) for cat in self.categories}
+        chosen = latest_figures(figures, as_of)
+        warnings = ()
+        if self.economic:
+            warnings = tuple(f"no figure for {ind.code} by {as_of}" for ind in self.scheme.economic
+                             if ind.code not in chosen)
+        for item, rule, ctx in self.economic:
+            economic = economic_lines(rule, self.scheme.economic, chosen, as_of, ctx)
+            raw[item] += sum((line.effect for line in economic), ZERO)
+            if with_lines:
+                lines[item].extend((-1, line) for line in economic)
+
+        items = {}
+        for leaf in self.leaves:
+            value = raw[leaf.code]
+            if leaf.code in lines or (leaf.floor is not None and value < leaf.floor) or (
+                    leaf.cap is not None and value > leaf.cap):
+                items[leaf.code] = self._finish_item(leaf, value, lines.get(leaf.code, ()))
+            else:  # nothing to explain and nothing to hold back: the common case, kept cheap
+                items[leaf.code] = ItemResult(leaf.code, leaf.base, value, value, ())
+        categories = {code: sum((items[c].score for c in leaves), ZERO)
+                      for code, leaves in self.category_leaves.items()}
         total = sum(categories.values(), ZERO)
 
         reasons = economic_shortfalls(self.scheme.economic, chosen, as_of)
-        for code in sorted(self.veto_rules):
-            tally = by_rule.get(code)
+        for code in self.veto_rules:
+            tally = vetoes.get(code)
             if tally and tally.quantity > 0:
                 reasons.append({"code": code, "rows": [r.id for r in tally.rows], "count": tally.count})
-        vetoed = as_of.year_end and bool(reasons)
+        year_end = as_of.year_end
         return UnitResult(
             unit=unit.name,
             group=unit.group,
             total=total,
             categories=categories,
             items=items,
-            vetoed=vetoed,
-            veto_reasons=tuple(reasons) if as_of.year_end else (),
-            at_risk=() if as_of.year_end else tuple(reasons),
-            warnings=tuple(warnings),
+            vetoed=year_end and bool(reasons),
+            veto_reasons=tuple(reasons) if year_end else (),
+            at_risk=() if year_end else tuple(reasons),
+            warnings=warnings,
         )
 
-    def _has_economic_rule(self) -> bool:
-        return any(r.kind == Kind.ECONOMIC for r in self.scheme.rules)
-
-    def _score_item(self, item: ItemSpec, by_rule: dict[str, Tally], figures: dict, as_of: AsOf) -> ItemResult:
-        ctx = Context(item_base=item.base, places=self.scheme.places)
-        lines: list[Line] = []
-        for rule in self.rules_by_item.get(item.code, ()):
-            if rule.kind == Kind.ECONOMIC:
-                lines.extend(economic_lines(rule, self.scheme.economic, figures, as_of, ctx))
-                continue
-            tally = by_rule.get(rule.code)
-            if tally is None:
-                continue
-            lines.append(EFFECTS[rule.kind](rule, tally, ctx))
-        raw = item.base + sum((line.effect for line in lines), ZERO)
+    @staticmethod
+    def _finish_item(item: ItemSpec, raw: Decimal, ordered: list[tuple[int, Line]]) -> ItemResult:
+        """Floor and cap; the explanation in the scheme's rule order, whatever order rows came in."""
+        lines = [line for _position, line in sorted(ordered, key=_position)] if ordered else []
         score = raw
         if item.floor is not None and score < item.floor:
             lines.append(Line("floor", item.floor - score, None, {"floor": item.floor}))
@@ -106,9 +152,8 @@ class _Plan:
         if item.cap is not None and score > item.cap:
             lines.append(Line("cap", item.cap - score, None, {"cap": item.cap}))
             score = item.cap
-        return ItemResult(item.code, item.base, raw, score, tuple(lines))
+        return ItemResult(item.code, item.base, raw, score, tuple(lines) if lines else ())
 
-    def _category_score(self, code: str, items: dict[str, ItemResult]) -> Decimal:
-        if code in items:
-            return items[code].score
-        return sum((self._category_score(child, items) for child in self.children[code]), ZERO)
+
+def _position(pair: tuple[int, Line]) -> int:
+    return pair[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 
 @dataclass(frozen=True, order=True)
@@ -31,8 +32,7 @@ class AsOf:
         return f"{self.year:04d}-{self.month:02d}"
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     id: int
     date: str  # ISO date; kept as text so results serialise as they are
     quantity: Decimal
@@ -40,9 +40,11 @@ class Row:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Tally:
-    """Every ledger row of one unit under one rule, summed; ``rows`` when they were loaded."""
+class Tally(NamedTuple):
+    """Every ledger row of one unit under one rule, summed; ``rows`` when they were loaded.
+
+    A named tuple rather than a dataclass: a large ledger makes a hundred thousand of these.
+    """
 
     unit: str
     rule: str
@@ -52,7 +54,7 @@ class Tally:
     rows: tuple[Row, ...] = ()
 
     @classmethod
-    def of(cls, unit: str, rule: str, rows: tuple[Row, ...]) -> Tally:
+    def of(cls, unit: str, rule: str, rows: tuple[Row, ...]) -> "Tally":  # noqa: UP037 (NamedTuple body)
         return cls(
             unit=unit,
             rule=rule,

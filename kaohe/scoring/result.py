@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,7 @@ class Line:
         return {"source": self.source, "rule": self.rule, "effect": self.effect, **self.detail}
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(NamedTuple):
     code: str
     base: Decimal
     raw: Decimal  # base + Σ effects, before floor and cap

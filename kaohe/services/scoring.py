@@ -1,8 +1,10 @@
 """Loads a scheme's facts from the database and hands them to the pure engine.
 
-The heavy part, summing the ledger per (unit, rule), is one GROUP BY in the database. On SQLite,
-where DECIMAL columns are stored as binary floats, each value is summed as whole ten-thousandths
-so the sum stays exact; MariaDB and PostgreSQL sum DECIMAL exactly by themselves.
+The heavy part, summing the ledger per (unit, rule), is one GROUP BY that a covering index
+answers without touching the table. On SQLite, where DECIMAL columns are stored as binary
+floats, each value is rounded to whole ten-thousandths before summing: every term and every
+partial sum is then an integer-valued float below 2**53, so the sum is exact. MariaDB and
+PostgreSQL sum DECIMAL exactly by themselves.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from kaohe.scoring.spec import ROW_KINDS, Kind
 from .spec import scheme_spec
 
 SCALE = 4  # the ledger's decimal places
+QUANTUM = Decimal(1).scaleb(-SCALE)
 
 
 def month_end(as_of: AsOf) -> date:
@@ -33,7 +36,7 @@ def score(
     """Score ``scheme`` as of the end of ``as_of`` (default: December of its year).
 
     ``explain`` loads every ledger row so each item lists the rows behind it; without it the
-    rows are summed in the database and only row-level rules load theirs.
+    rows are summed in the database and only rules that read single rows load theirs.
     """
     spec = scheme_spec(scheme)
     as_of = as_of or AsOf(scheme.year, 12)
@@ -46,31 +49,51 @@ def score(
     row_rules = set(scheme.rules.filter(kind__in=[*ROW_KINDS, Kind.VETO]).values_list("id", flat=True))
 
     cutoff = month_end(as_of)
-    sums = _sums(scheme.pk, cutoff)
-    rows = _rows(scheme.pk, cutoff, None if explain else row_rules, row_kind_rules=row_rules)
-    tallies = []
-    for (unit_id, rule_id), (count, quantity, points) in sums.items():
-        if unit_id not in names:
-            continue
-        tallies.append(
-            Tally(names[unit_id], rules[rule_id], count, quantity, points, tuple(rows.get((unit_id, rule_id), ())))
-        )
-
-    figures = [
-        Figure(names[u], code, AsOf(y, m), target, actual)
-        for u, code, y, m, target, actual in EconomicFigure.objects.filter(scheme=scheme, unit_id__in=names)
-        .values_list("unit_id", "indicator__code", "year", "month", "target", "actual")
-        if (y, m) <= (as_of.year, as_of.month)
-    ]
+    if explain:
+        rows = _rows(scheme.pk, cutoff, None, row_rules)
+    else:
+        latest_only = set(scheme.rules.filter(kind=Kind.PROPORTIONAL).values_list("id", flat=True))
+        rows = _rows(scheme.pk, cutoff, row_rules - latest_only, row_rules)
+        rows.update(_latest_rows(scheme.pk, cutoff, latest_only))
+    tallies = _tallies(scheme.pk, cutoff, names, rules, rows)
+    figures = _figures(scheme.pk, names, as_of)
     facts = [UnitFact(name, group_code) for _uid, name, group_code in units]
-    return score_scheme(spec, facts, tallies, figures, as_of)
+    return score_scheme(spec, facts, tallies, figures, as_of, with_lines=explain)
 
 
-def _sums(scheme_id: int, cutoff: date) -> dict[tuple[int, int], tuple[int, Decimal, Decimal]]:
+class _Decimals:
+    """Exact Decimals from what the driver returns, remembering each distinct value once."""
+
+    def __init__(self) -> None:
+        self.sqlite = connection.vendor == "sqlite"
+        self.cache: dict = {}
+
+    def scaled(self, value) -> Decimal:
+        """A sum of whole ten-thousandths (SQLite) or an exact DECIMAL sum (others)."""
+        found = self.cache.get(value)
+        if found is None:
+            if value is None:
+                found = Decimal(0)
+            elif self.sqlite:
+                found = Decimal(int(value)).scaleb(-SCALE)
+            else:
+                found = value
+            self.cache[value] = found
+        return found
+
+    def stored(self, value) -> Decimal | None:
+        """One stored value: SQLite hands back a binary float, which its shortest repr recovers."""
+        if value is None or not self.sqlite:
+            return value
+        if isinstance(value, float):
+            return Decimal(repr(value)).quantize(QUANTUM)
+        return Decimal(value)
+
+
+def _tallies(scheme_id: int, cutoff: date, names: dict, rules: dict, rows: dict) -> list[Tally]:
     table = LedgerEntry._meta.db_table
     if connection.vendor == "sqlite":
-        q_sum = f"SUM(CAST(ROUND(quantity * {10**SCALE}) AS INTEGER))"
-        p_sum = f"SUM(CAST(ROUND(points * {10**SCALE}) AS INTEGER))"
+        q_sum, p_sum = f"SUM(ROUND(quantity * {10**SCALE}))", f"SUM(ROUND(points * {10**SCALE}))"
     else:
         q_sum, p_sum = "SUM(quantity)", "SUM(points)"
     sql = (
@@ -78,34 +101,83 @@ def _sums(scheme_id: int, cutoff: date) -> dict[tuple[int, int], tuple[int, Deci
         "WHERE scheme_id = %s AND date <= %s GROUP BY unit_id, rule_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, cutoff])
+        cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff)])
         fetched = cursor.fetchall()
-    if connection.vendor == "sqlite":
-        return {
-            (u, r): (n, Decimal(q or 0).scaleb(-SCALE), Decimal(p or 0).scaleb(-SCALE))
-            for u, r, n, q, p in fetched
-        }
-    return {(u, r): (n, Decimal(q or 0), Decimal(p or 0)) for u, r, n, q, p in fetched}
+    scaled = _Decimals().scaled
+    cache: dict = {}  # the few distinct sums, converted once each
+    row_rules = {r for _u, r in rows}
+    tallies = []
+    append = tallies.append
+    for u, r, n, q, p in fetched:
+        if u not in names:
+            continue
+        quantity = cache[q] if q in cache else cache.setdefault(q, scaled(q))
+        points = cache[p] if p in cache else cache.setdefault(p, scaled(p))
+        append(Tally(names[u], rules[r], n, quantity, points, tuple(rows.get((u, r), ())) if r in row_rules else ()))
+    return tallies
+
+
+def _figures(scheme_id: int, names: dict, as_of: AsOf) -> list[Figure]:
+    figure = EconomicFigure._meta.db_table
+    indicator = EconomicFigure._meta.get_field("indicator").related_model._meta.db_table
+    sql = (f"SELECT f.unit_id, i.code, f.year, f.month, f.target, f.actual FROM {figure} f "
+           f"JOIN {indicator} i ON i.id = f.indicator_id WHERE f.scheme_id = %s AND (f.year * 100 + f.month) <= %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scheme_id, as_of.year * 100 + as_of.month])
+        fetched = cursor.fetchall()
+    stored = _Decimals().stored
+    months: dict[tuple[int, int], AsOf] = {}
+    return [
+        Figure(names[u], code, months.setdefault((y, m), AsOf(y, m)), stored(target), stored(actual))
+        for u, code, y, m, target, actual in fetched
+        if u in names
+    ]
 
 
 def _rows(
     scheme_id: int, cutoff: date, rule_ids: set[int] | None, row_kind_rules: set[int]
 ) -> dict[tuple[int, int], list[Row]]:
-    entries = LedgerEntry.objects.filter(scheme_id=scheme_id, date__lte=cutoff)
+    if rule_ids is not None and not rule_ids:
+        return {}
+    table = LedgerEntry._meta.db_table
+    sql = (f"SELECT id, unit_id, rule_id, date, quantity, points, note, reverses_id FROM {table} "
+           "WHERE scheme_id = %s AND date <= %s")
+    params: list = [scheme_id, connection.ops.adapt_datefield_value(cutoff)]
     if rule_ids is not None:
-        if not rule_ids:
-            return {}
-        entries = entries.filter(rule_id__in=rule_ids)
-    fetched = list(
-        entries.order_by("unit_id", "rule_id", "date", "id").values_list(
-            "id", "unit_id", "rule_id", "date", "quantity", "points", "note", "reverses_id"
-        )
-    )
+        sql += f" AND rule_id IN ({', '.join(['%s'] * len(rule_ids))})"
+        params += sorted(rule_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY unit_id, rule_id, date, id", params)
+        fetched = cursor.fetchall()
+    dec = _Decimals()
     # A reversed row and its reversal cancel; rules that read single rows must not see either.
     cancelled = {rev for *_rest, rev in fetched if rev is not None}
     grouped: dict[tuple[int, int], list[Row]] = defaultdict(list)
     for pk, unit_id, rule_id, day, quantity, points, note, reverses in fetched:
         if rule_id in row_kind_rules and (pk in cancelled or reverses is not None):
             continue
-        grouped[(unit_id, rule_id)].append(Row(pk, day.isoformat(), quantity, points, note))
+        grouped[(unit_id, rule_id)].append(Row(pk, str(day), dec.stored(quantity), dec.stored(points), note))
     return grouped
+
+
+def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int]) -> dict[tuple[int, int], list[Row]]:
+    """Only the latest live row per (unit, rule): all a completion-ratio rule reads."""
+    if not rule_ids:
+        return {}
+    table = LedgerEntry._meta.db_table
+    marks = ", ".join(["%s"] * len(rule_ids))
+    sql = (
+        "SELECT id, unit_id, rule_id, date, quantity, points, note FROM ("
+        "  SELECT id, unit_id, rule_id, date, quantity, points, note, ROW_NUMBER() OVER ("
+        "    PARTITION BY unit_id, rule_id ORDER BY date DESC, id DESC) AS position"
+        f"  FROM {table} e WHERE scheme_id = %s AND date <= %s AND rule_id IN ({marks})"
+        "  AND reverses_id IS NULL"
+        f"  AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.reverses_id = e.id)"
+        ") latest WHERE position = 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff), *sorted(rule_ids)])
+        fetched = cursor.fetchall()
+    dec = _Decimals()
+    return {(u, r): [Row(pk, str(day), dec.stored(q), dec.stored(p), note)]
+            for pk, u, r, day, q, p, note in fetched}

@@ -105,6 +105,14 @@ def test_csv_encodings_from_excel_and_wps(town, units, encoding):
     assert LedgerEntry.objects.get().note == "企业投诉"
 
 
+def test_full_width_input_is_understood_and_notes_are_kept_as_typed(town, units):
+    text = HEADER + "城关镇,８．１．ａ,２,,２０２６年３月５日,\"迟报，两次（补报）\"\n"
+    import_ledger(csv_bytes(text, "gb18030"), "a.csv", town)
+    entry = LedgerEntry.objects.get()
+    assert (entry.rule.code, entry.quantity, entry.date) == ("8.1.a", D(2), date(2026, 3, 5))
+    assert entry.note == "迟报，两次（补报）"
+
+
 def test_xlsx_with_real_dates_and_numbers(town, units):
     data = xlsx_bytes([
         ["unit", "rule", "quantity", "points", "date", "note"],
