@@ -61,9 +61,12 @@ class LedgerEntry(models.Model):
     class Meta:
         app_label = "kaohe"
         ordering = ["date", "id"]
-        # Covers the scoring GROUP BY (unit, rule) so it never visits the table itself.
-        indexes = [models.Index(fields=["scheme", "unit", "rule", "date", "quantity", "points"],
-                                name="ledger_scoring_cover")]
+        indexes = [
+            # Covers the scoring GROUP BY (unit, rule) so it never visits the table itself.
+            models.Index(fields=["scheme", "unit", "rule", "date", "quantity", "points"], name="ledger_scoring_cover"),
+            # Finds the latest live row per (unit, rule) of a completion-ratio rule from the index alone.
+            models.Index(fields=["scheme", "rule", "unit", "date", "reverses"], name="ledger_rule_latest"),
+        ]
         verbose_name = _("ledger row")
         verbose_name_plural = _("ledger")
 

@@ -161,23 +161,30 @@ def _rows(
 
 
 def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int]) -> dict[tuple[int, int], list[Row]]:
-    """Only the latest live row per (unit, rule): all a completion-ratio rule reads."""
+    """Only the latest live row per (unit, rule): all a completion-ratio rule reads.
+
+    The ranking runs on the ``ledger_rule_latest`` index alone; only the winners are then read.
+    """
     if not rule_ids:
         return {}
     table = LedgerEntry._meta.db_table
     marks = ", ".join(["%s"] * len(rule_ids))
     sql = (
-        "SELECT id, unit_id, rule_id, date, quantity, points, note FROM ("
-        "  SELECT id, unit_id, rule_id, date, quantity, points, note, ROW_NUMBER() OVER ("
-        "    PARTITION BY unit_id, rule_id ORDER BY date DESC, id DESC) AS position"
-        f"  FROM {table} e WHERE scheme_id = %s AND date <= %s AND rule_id IN ({marks})"
-        "  AND reverses_id IS NULL"
+        "SELECT id FROM ("
+        "  SELECT id, ROW_NUMBER() OVER (PARTITION BY unit_id, rule_id ORDER BY date DESC, id DESC) AS position"
+        f"  FROM {table} e WHERE scheme_id = %s AND rule_id IN ({marks}) AND date <= %s AND reverses_id IS NULL"
         f"  AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.reverses_id = e.id)"
         ") latest WHERE position = 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff), *sorted(rule_ids)])
-        fetched = cursor.fetchall()
+        cursor.execute(sql, [scheme_id, *sorted(rule_ids), connection.ops.adapt_datefield_value(cutoff)])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        fetched = []
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start:start + 1000]
+            cursor.execute(f"SELECT id, unit_id, rule_id, date, quantity, points, note FROM {table} "
+                           f"WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            fetched.extend(cursor.fetchall())
     dec = _Decimals()
     return {(u, r): [Row(pk, str(day), dec.stored(q), dec.stored(p), note)]
             for pk, u, r, day, q, p, note in fetched}
