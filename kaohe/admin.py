@@ -3,7 +3,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .doctype import ledger_admin, scheme_admin, unit_admin  # noqa: F401  (registers the admins)
+from .doctype import (  # noqa: F401  (registers the admins)
+    assessment_admin,
+    ledger_admin,
+    people_admin,
+    scheme_admin,
+    unit_admin,
+)
+from .workflow import admin as workflow_admin  # noqa: F401
 
 admin.site.site_header = _("Assessment")
 admin.site.site_title = "kaohe"

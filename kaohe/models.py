@@ -1,19 +1,37 @@
 """Django discovers the models here; each concept lives in its own module under ``doctype``."""
 
+from .doctype.assessment import Evidence, Notification, Objection, Round, ScoreSheet
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
+from .doctype.people import Delegation, Membership, Profile, Role
 from .doctype.scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
 from .doctype.unit import Section, Unit, UnitGroup
+from .workflow.models import Approval, Signature, State, Transition, TransitionLog, Workflow
 
 __all__ = [
+    "Approval",
+    "Delegation",
     "EconomicFigure",
     "EconomicIndicator",
+    "Evidence",
     "ImportBatch",
     "Indicator",
     "LedgerEntry",
+    "Membership",
+    "Notification",
+    "Objection",
+    "Profile",
+    "Role",
+    "Round",
     "Rule",
     "Scheme",
     "SchemeGroup",
+    "ScoreSheet",
     "Section",
+    "Signature",
+    "State",
+    "Transition",
+    "TransitionLog",
     "Unit",
     "UnitGroup",
+    "Workflow",
 ]

@@ -109,6 +109,12 @@ class Rule(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def bands_json(self) -> str:
+        import json
+
+        return json.dumps(self.bands, ensure_ascii=False)
+
     def clean(self) -> None:
         from kaohe.services.scheme_check import rule_problems
 

@@ -68,3 +68,53 @@ def load_demo(scheme: Scheme, seed: int = 2026) -> list[str]:
         ledger.append([unit, "5.b", str(Decimal(rnd.randrange(70, 101)) / 100), "", f"{year}-12-20", "新增任务完成率"])
     said.append(import_ledger(_csv(ledger), "demo-ledger.csv", scheme).summary())
     return said
+
+
+DEMO_PEOPLE = [
+    # username, display name, role, scope (section code or unit name)
+    ("admin", "系统管理员", "admin", None),
+    ("jingban", "王经办", "staff", "*"),
+    ("fenguan", "李分管", "head", "*"),
+    ("zhidao", "赵指导", "collector", None),
+    ("huiyi1", "局长", "meeting", None),
+    ("huiyi2", "副局长甲", "meeting", None),
+    ("huiyi3", "副局长乙", "meeting", None),
+    ("guancha", "观察员", "observer", None),
+    ("chengguan", "城关镇企业服务中心", "unit", "城关镇"),
+    ("dongshan", "东山镇企业服务中心", "unit", "东山镇"),
+]
+
+
+def load_demo_people(password: str) -> list[str]:
+    """Demo users for every role (one staff member and one head for all sections), for trying the route."""
+    from django.contrib.auth import get_user_model
+
+    from kaohe.models import Membership, Section, Unit
+
+    users = get_user_model().objects
+    made = []
+    for username, name, role, scope in DEMO_PEOPLE:
+        user = users.filter(username=username).first()
+        if user is None:
+            user = users.create_user(username, f"{username}@example.invalid", password, first_name=name,
+                                     is_staff=role == "admin", is_superuser=role == "admin")
+            made.append(username)
+        if role in {"staff", "head"}:
+            for section in Section.objects.all():
+                Membership.objects.get_or_create(user=user, role=role, section=section)
+        elif role == "unit":
+            Membership.objects.get_or_create(user=user, role=role, unit=Unit.objects.get(name=scope))
+        else:
+            Membership.objects.get_or_create(user=user, role=role, section=None, unit=None)
+    return made
+
+
+def open_demo_round(scheme: Scheme):
+    from django.contrib.auth import get_user_model
+
+    from kaohe.actions.rounds import do_open_round
+
+    if scheme.rounds.exists():
+        return None
+    admin = get_user_model().objects.get(username="admin")
+    return do_open_round(scheme, name=f"{scheme.year}年度考核", acting_user=admin)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import connection
 
 from kaohe.models import EconomicFigure, LedgerEntry, Scheme, Unit
-from kaohe.scoring import AsOf, Figure, Row, SchemeResult, Tally, UnitFact, score_scheme
+from kaohe.scoring import AsOf, Figure, Row, SchemeResult, SchemeSpec, Tally, UnitFact, score_scheme
 from kaohe.scoring.spec import ROW_KINDS, Kind
 
 from .spec import scheme_spec
@@ -30,35 +31,59 @@ def month_end(as_of: AsOf) -> date:
     return date(as_of.year, as_of.month, calendar.monthrange(as_of.year, as_of.month)[1])
 
 
-def score(
-    scheme: Scheme, as_of: AsOf | None = None, group: str | None = None, explain: bool = True
-) -> SchemeResult:
+def score(scheme: Scheme, as_of: AsOf | None = None, group: str | None = None, explain: bool = True,
+          units: list[str] | None = None) -> SchemeResult:
     """Score ``scheme`` as of the end of ``as_of`` (default: December of its year).
 
     ``explain`` loads every ledger row so each item lists the rows behind it; without it the
     rows are summed in the database and only rules that read single rows load theirs.
+    ``units`` limits the result to those units (their ranks are then meaningless).
     """
+    facts = load_facts(scheme, as_of, group, explain, units)
+    return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain)
+
+
+@dataclass(frozen=True)
+class Facts:
+    spec: SchemeSpec
+    as_of: AsOf
+    units: list[UnitFact]
+    tallies: list[Tally]
+    figures: list[Figure]
+
+
+def load_facts(
+    scheme: Scheme,
+    as_of: AsOf | None = None,
+    group: str | None = None,
+    explain: bool = True,
+    units: list[str] | None = None,
+) -> Facts:
+    """Everything the engine needs to score ``scheme``, read from the database."""
     spec = scheme_spec(scheme)
     as_of = as_of or AsOf(scheme.year, 12)
     groups = [g.code for g in spec.groups]
     if group:
         groups = [g for g in groups if g == group]
-    units = list(Unit.objects.filter(active=True, group__code__in=groups).values_list("id", "name", "group__code"))
+    chosen = Unit.objects.filter(active=True, group__code__in=groups)
+    if units is not None:
+        chosen = chosen.filter(name__in=units)
+    units = list(chosen.values_list("id", "name", "group__code"))
     names = {uid: name for uid, name, _g in units}
     rules = dict(scheme.rules.values_list("id", "code"))
     row_rules = set(scheme.rules.filter(kind__in=[*ROW_KINDS, Kind.VETO]).values_list("id", flat=True))
 
     cutoff = month_end(as_of)
+    only = sorted(names) if units is not None else None  # a few units: ask the database for theirs only
     if explain:
-        rows = _rows(scheme.pk, cutoff, None, row_rules)
+        rows = _rows(scheme.pk, cutoff, None, row_rules, only)
     else:
         latest_only = set(scheme.rules.filter(kind=Kind.PROPORTIONAL).values_list("id", flat=True))
-        rows = _rows(scheme.pk, cutoff, row_rules - latest_only, row_rules)
+        rows = _rows(scheme.pk, cutoff, row_rules - latest_only, row_rules, only)
         rows.update(_latest_rows(scheme.pk, cutoff, latest_only))
-    tallies = _tallies(scheme.pk, cutoff, names, rules, rows)
+    tallies = _tallies(scheme.pk, cutoff, names, rules, rows, only)
     figures = _figures(scheme.pk, names, as_of)
-    facts = [UnitFact(name, group_code) for _uid, name, group_code in units]
-    return score_scheme(spec, facts, tallies, figures, as_of, with_lines=explain)
+    return Facts(spec, as_of, [UnitFact(name, group_code) for _uid, name, group_code in units], tallies, figures)
 
 
 class _Decimals:
@@ -90,18 +115,28 @@ class _Decimals:
         return Decimal(value)
 
 
-def _tallies(scheme_id: int, cutoff: date, names: dict, rules: dict, rows: dict) -> list[Tally]:
+def _unit_filter(only: list[int] | None) -> tuple[str, list[int]]:
+    if only is None:
+        return "", []
+    if not only:
+        return " AND 1 = 0", []
+    return f" AND unit_id IN ({', '.join(['%s'] * len(only))})", list(only)
+
+
+def _tallies(scheme_id: int, cutoff: date, names: dict, rules: dict, rows: dict,
+             only: list[int] | None = None) -> list[Tally]:
     table = LedgerEntry._meta.db_table
     if connection.vendor == "sqlite":
         q_sum, p_sum = f"SUM(ROUND(quantity * {10**SCALE}))", f"SUM(ROUND(points * {10**SCALE}))"
     else:
         q_sum, p_sum = "SUM(quantity)", "SUM(points)"
+    where, extra = _unit_filter(only)
     sql = (
         f"SELECT unit_id, rule_id, COUNT(*), {q_sum}, {p_sum} FROM {table} "
-        "WHERE scheme_id = %s AND date <= %s GROUP BY unit_id, rule_id"
+        f"WHERE scheme_id = %s AND date <= %s{where} GROUP BY unit_id, rule_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff)])
+        cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff), *extra])
         fetched = cursor.fetchall()
     scaled = _Decimals().scaled
     cache: dict = {}  # the few distinct sums, converted once each
@@ -135,7 +170,8 @@ def _figures(scheme_id: int, names: dict, as_of: AsOf) -> list[Figure]:
 
 
 def _rows(
-    scheme_id: int, cutoff: date, rule_ids: set[int] | None, row_kind_rules: set[int]
+    scheme_id: int, cutoff: date, rule_ids: set[int] | None, row_kind_rules: set[int],
+    only: list[int] | None = None,
 ) -> dict[tuple[int, int], list[Row]]:
     if rule_ids is not None and not rule_ids:
         return {}
@@ -146,8 +182,9 @@ def _rows(
     if rule_ids is not None:
         sql += f" AND rule_id IN ({', '.join(['%s'] * len(rule_ids))})"
         params += sorted(rule_ids)
+    where, extra = _unit_filter(only)
     with connection.cursor() as cursor:
-        cursor.execute(sql + " ORDER BY unit_id, rule_id, date, id", params)
+        cursor.execute(sql + where + " ORDER BY unit_id, rule_id, date, id", params + extra)
         fetched = cursor.fetchall()
     dec = _Decimals()
     # A reversed row and its reversal cancel; rules that read single rows must not see either.

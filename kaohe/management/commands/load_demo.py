@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from kaohe.management.importing import find_scheme
-from kaohe.services.demo import load_demo
+from kaohe.services.demo import load_demo, load_demo_people, open_demo_round
 
-DEMO_USER, DEMO_PASSWORD = "admin", "kaohe-demo-2026"
+DEMO_PASSWORD = "kaohe-demo-2026"
 
 
 class Command(BaseCommand):
@@ -19,7 +18,11 @@ class Command(BaseCommand):
         for line in load_demo(scheme):
             self.stdout.write(line)
         if settings.DEBUG:
-            users = get_user_model().objects
-            if not users.filter(username=DEMO_USER).exists():
-                users.create_superuser(DEMO_USER, "admin@example.invalid", DEMO_PASSWORD)
-            self.stdout.write(f"demo login (DEBUG only): {DEMO_USER} / {DEMO_PASSWORD}")
+            made = load_demo_people(DEMO_PASSWORD)
+            if made:
+                self.stdout.write(f"demo users: {', '.join(made)}")
+            round_ = open_demo_round(scheme)
+            if round_:
+                self.stdout.write(f"opened round: {round_}")
+            self.stdout.write(f"demo logins (DEBUG only): admin, jingban (staff), fenguan (head), zhidao "
+                              f"(collector), huiyi1-3 (meeting), chengguan (town) — password {DEMO_PASSWORD}")

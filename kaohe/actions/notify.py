@@ -1,0 +1,89 @@
+"""In-app notifications and email on every transition (Django's email backend; console by default)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from kaohe.doctype.people import Role
+from kaohe.models import Delegation, Membership, Notification
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    "submit": "{section}·{unit} 评分表已提交，等待签署",
+    "sign": "{section}·{unit} 评分表已签署",
+    "return": "{section}·{unit} 评分表被退回",
+    "send_back": "{section}·{unit} 评分表被局长办公会议发回重评",
+    "object": "{unit} 对 {section} 评分提出申诉",
+    "collect": "{round} 已汇总，等待局长办公会议审定",
+    "reopen": "{round} 已发回重评",
+    "decide": "{round} 已审定，等待公布",
+    "decide:approve": "{round} 审定：已有成员签署同意",
+    "publish": "{round} 考核结果已公布",
+    "close": "{round} 已归档",
+}
+
+
+def _users_with(role: str, **scope):
+    users = set(Membership.objects.filter(role=role, **scope).values_list("user_id", flat=True))
+    if role == Role.HEAD and "section_id" in scope:
+        users |= set(Delegation.objects.filter(section_id=scope["section_id"]).values_list("delegate_id", flat=True))
+    return users
+
+
+def recipients(obj, action: str) -> tuple[set[int], str]:
+    from kaohe.models import Round
+
+    if isinstance(obj, Round):
+        url = reverse("kaohe:round", args=[obj.pk])
+        if action in {"collect", "decide:approve"}:
+            return _users_with(Role.MEETING), url
+        if action in {"decide", "reopen"}:
+            return _users_with(Role.COLLECTOR) | _users_with(Role.ADMIN), url
+        if action == "publish":
+            units = set(Membership.objects.filter(role=Role.UNIT).values_list("user_id", flat=True))
+            bureau = set(Membership.objects.exclude(role=Role.UNIT).values_list("user_id", flat=True))
+            return units | bureau, reverse("kaohe:home")
+        return _users_with(Role.COLLECTOR), url
+    url = reverse("kaohe:sheet", args=[obj.pk])
+    section = {"section_id": obj.section_id}
+    if action == "submit":
+        return _users_with(Role.HEAD, **section), url
+    if action == "sign":
+        return _users_with(Role.COLLECTOR), url
+    if action in {"return", "send_back"}:
+        return _users_with(Role.STAFF, **section), url
+    if action == "object":
+        return _users_with(Role.HEAD, **section) | _users_with(Role.STAFF, **section) | _users_with(
+            Role.COLLECTOR), url
+    return set(), url
+
+
+def notify_transition(obj, action: str, acting_user) -> None:
+    users, url = recipients(obj, action)
+    users.discard(acting_user.pk)
+    template = MESSAGES.get(action, "{action}")
+    text = template.format(
+        action=action,
+        round=getattr(obj, "name", None) or getattr(getattr(obj, "round", None), "name", ""),
+        section=getattr(getattr(obj, "section", None), "name", ""),
+        unit=getattr(getattr(obj, "unit", None), "name", ""),
+    )
+    notify(users, text, url)
+
+
+def notify(user_ids, text: str, url: str = "") -> None:
+    user_ids = sorted(set(user_ids))
+    Notification.objects.bulk_create([Notification(user_id=u, text=text, url=url) for u in user_ids])
+    emails = [e for e in get_user_model().objects.filter(pk__in=user_ids).values_list("email", flat=True) if e]
+    if emails:
+        try:
+            send_mail(f"[考核] {text}", f"{text}\n{url}", settings.DEFAULT_FROM_EMAIL, emails, fail_silently=False)
+        except OSError:
+            # Mail is a courtesy: the inbox already holds the notice, so a mail outage must not undo the step.
+            log.exception("could not send notification mail")

@@ -1,0 +1,34 @@
+"""What every Desk page shares: fetching an object the user may see, and turning refusals into messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from kaohe.workflow.route import RouteRefused
+
+
+def visible(model, predicate, user, **lookup):
+    """The object, or 403 when it exists but is not the user's to see."""
+    obj = get_object_or_404(model, **lookup)
+    if not predicate(user, obj):
+        raise PermissionDenied
+    return obj
+
+
+def attempt(request, action, success: str) -> bool:
+    """Run an action; a refusal becomes one clear message and changes nothing."""
+    try:
+        action()
+    except RouteRefused as refused:
+        messages.error(request, str(refused))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def refused_reason(exc: Exception) -> str:
+    if isinstance(exc, PermissionDenied):
+        return "没有权限"
+    return str(exc)

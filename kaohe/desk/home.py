@@ -1,0 +1,62 @@
+"""The inbox: what waits for me, and my notifications."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kaohe.models import Notification, Objection, Round, ScoreSheet
+from kaohe.permissions import roles
+
+
+def waiting_for(user) -> dict:
+    """Sheets and rounds where the next step is this user's."""
+    r = roles(user)
+    open_rounds = Round.objects.exclude(state="closed")
+    to_fill = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=r.staff_sections,
+                                        state__in=["draft", "returned"])
+    to_sign = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=r.head_sections, state="submitted") \
+        .exclude(submitted_by=user)
+    rounds = Round.objects.none()
+    states = []
+    if r.collector:
+        states += ["open", "decided"]
+    if r.meeting:
+        states += ["collected"]
+    if states:
+        rounds = open_rounds.filter(state__in=states)
+    objections = Objection.objects.filter(answered_at__isnull=True)
+    if not r.collector:
+        objections = objections.filter(sheet__section_id__in=r.head_sections)
+    return {
+        "to_fill": to_fill.select_related("round", "section", "unit"),
+        "to_sign": to_sign.select_related("round", "section", "unit"),
+        "rounds": rounds.select_related("scheme"),
+        "objections": objections.select_related("sheet__unit", "sheet__section", "round"),
+    }
+
+
+@login_required
+def inbox(request):
+    r = roles(request.user)
+    if r.units and not r.bureau:
+        published = Round.objects.filter(published_at__isnull=False).order_by("-published_at")
+        return render(request, "kaohe/unit_home.html", {
+            "rounds": published, "units": request.user.memberships.filter(role="unit").select_related("unit"),
+            "notifications": request.user.notifications.all()[:20],
+        })
+    return render(request, "kaohe/inbox.html", {
+        **waiting_for(request.user),
+        "notifications": request.user.notifications.all()[:30],
+        "all_rounds": Round.objects.select_related("scheme")[:20],
+    })
+
+
+@login_required
+@require_POST
+def read_notification(request, pk: int):
+    note = get_object_or_404(Notification, pk=pk, user=request.user)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return redirect(note.url or "kaohe:home")

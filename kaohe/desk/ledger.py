@@ -1,0 +1,114 @@
+"""The ledger list and the entry form with evidence; evidence downloads check who may see them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.actions.sheets import EntryRejected, check_sheet_open, do_record_entry, sheet_for
+from kaohe.models import Evidence, LedgerEntry, Rule, Scheme, Unit
+from kaohe.permissions import can_view_evidence, can_view_ledger_row, roles
+from kaohe.services.ledger import do_reverse_entry
+from kaohe.workflow.route import RouteRefused
+
+from .common import visible
+
+
+def _scheme(request) -> Scheme:
+    code = request.GET.get("scheme") or request.POST.get("scheme")
+    scheme = Scheme.objects.filter(code=code).first() if code else Scheme.objects.first()
+    if scheme is None:
+        raise PermissionDenied
+    return scheme
+
+
+def _visible_rules(user, scheme):
+    r = roles(user)
+    rules = Rule.objects.filter(scheme=scheme).select_related("indicator", "indicator__section")
+    if r.admin or r.collector or r.meeting:
+        return rules
+    return rules.filter(indicator__section_id__in=r.staff_sections | r.head_sections)
+
+
+@login_required
+def ledger_list(request):
+    r = roles(request.user)
+    if not r.bureau:
+        raise PermissionDenied
+    scheme = _scheme(request)
+    entries = LedgerEntry.objects.filter(scheme=scheme, rule__in=_visible_rules(request.user, scheme)) \
+        .select_related("unit", "rule", "created_by", "reverses").prefetch_related("evidence").order_by("-id")
+    unit = request.GET.get("unit")
+    if unit:
+        entries = entries.filter(unit__name=unit)
+    rule = request.GET.get("rule")
+    if rule:
+        entries = entries.filter(rule__code=rule)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "kaohe/ledger.html", {
+        "scheme": scheme, "page": page, "units": Unit.objects.filter(active=True),
+        "rules": _visible_rules(request.user, scheme), "filters": {"unit": unit or "", "rule": rule or ""},
+        "schemes": Scheme.objects.all(), "can_record": bool(r.staff_sections) or r.admin,
+    })
+
+
+@login_required
+def ledger_new(request):
+    r = roles(request.user)
+    if not (r.staff_sections or r.admin):
+        raise PermissionDenied
+    scheme = _scheme(request)
+    cells = {k: request.POST.get(k, "") for k in ("unit", "rule", "quantity", "points", "date", "note")}
+    errors = []
+    if request.method == "POST":
+        try:
+            entry = do_record_entry(scheme, cells=cells, files=request.FILES.getlist("evidence"),
+                                    acting_user=request.user)
+        except EntryRejected as rejected:
+            errors = rejected.errors
+        except RouteRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("Recorded: %(entry)s") % {"entry": entry})
+            return redirect(f"{request.path}?scheme={scheme.code}")
+    rules = Rule.objects.filter(scheme=scheme, kind__in=["one_off", "per_occurrence", "tiered", "proportional",
+                                                         "count_threshold", "discretionary", "veto"])
+    if not r.admin:
+        rules = rules.filter(indicator__section_id__in=r.staff_sections)
+    return render(request, "kaohe/ledger_form.html", {
+        "scheme": scheme, "cells": cells, "errors": errors, "units": Unit.objects.filter(active=True),
+        "rules": rules.select_related("indicator"),
+    })
+
+
+@login_required
+@require_POST
+def ledger_reverse(request, pk: int):
+    entry = visible(LedgerEntry, can_view_ledger_row, request.user, pk=pk)
+    section_id = entry.rule.indicator.section_id if entry.rule.indicator else None
+    if not (roles(request.user).admin or section_id in roles(request.user).staff_sections):
+        raise PermissionDenied
+    try:
+        check_sheet_open(sheet_for(entry.scheme, entry.unit, entry.rule))
+        do_reverse_entry(entry, reason=request.POST.get("reason", ""), acting_user=request.user)
+    except RouteRefused as refused:
+        messages.error(request, str(refused))
+    except ValidationError as invalid:
+        messages.error(request, invalid.messages[0])
+    else:
+        messages.success(request, _("The row is reversed."))
+    return redirect(f"/ledger/?scheme={entry.scheme.code}")
+
+
+@login_required
+def evidence_file(request, pk: int):
+    evidence = get_object_or_404(Evidence.objects.select_related("entry__rule__indicator", "entry__scheme"), pk=pk)
+    if not can_view_evidence(request.user, evidence):
+        raise PermissionDenied
+    return FileResponse(evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name)

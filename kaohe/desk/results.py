@@ -1,0 +1,71 @@
+"""A unit's own result, item by item with the rows behind each point, and its objections."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.actions.objections import do_answer_objection, do_file_objection
+from kaohe.models import Objection, Round, ScoreSheet, Unit
+from kaohe.permissions import can_answer_objection, can_file_objection, can_view_unit_result
+from kaohe.services.ranking import round_result
+from kaohe.services.scoring import score
+
+from .common import attempt
+
+
+@login_required
+def unit_result(request, pk: int, unit_id: int):
+    round_ = get_object_or_404(Round, pk=pk)
+    unit = get_object_or_404(Unit, pk=unit_id)
+    if not can_view_unit_result(request.user, round_, unit):
+        raise PermissionDenied
+    detail = score(round_.scheme, as_of=round_.as_of, units=[unit.name], explain=True).unit(unit.name)
+    ranked = next((u for u in round_result(round_)["units"] if u["unit"] == unit.name), None)
+    indicators = {i.code: i for i in round_.scheme.indicators.select_related("section")}
+    sheets = {s.section_id: s for s in round_.sheets.filter(unit=unit)}
+    rows = []
+    for code, item in detail.items.items():
+        indicator = indicators[code]
+        rows.append({"indicator": indicator, "item": item, "sheet": sheets.get(indicator.section_id)})
+    return render(request, "kaohe/unit_result.html", {
+        "round": round_, "unit": unit, "detail": detail, "ranked": ranked, "rows": rows,
+        "categories": [(indicators[c], v) for c, v in detail.categories.items()],
+        "can_object": can_file_objection(request.user, round_, unit),
+        "objections": Objection.objects.filter(round=round_, sheet__unit=unit).select_related("sheet__section"),
+        "deadline": round_.objection_deadline(),
+    })
+
+
+@login_required
+@require_POST
+def file_objection(request, pk: int):
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("round", "unit"), pk=pk)
+    if not can_file_objection(request.user, sheet.round, sheet.unit):
+        raise PermissionDenied
+
+    def go():
+        try:
+            do_file_objection(sheet, reason=request.POST.get("reason", ""), evidence=request.FILES.get("evidence"),
+                              acting_user=request.user)
+        except ValidationError as exc:
+            from kaohe.workflow.route import RouteRefused
+
+            raise RouteRefused("bad_file", exc.messages[0]) from None
+
+    attempt(request, go, _("Your objection is filed; the section will look at the sheet again."))
+    return redirect("kaohe:unit_result", sheet.round_id, sheet.unit_id)
+
+
+@login_required
+@require_POST
+def answer_objection(request, pk: int):
+    objection = get_object_or_404(Objection.objects.select_related("sheet"), pk=pk)
+    if not can_answer_objection(request.user, objection):
+        raise PermissionDenied
+    attempt(request, lambda: do_answer_objection(objection, answer=request.POST.get("answer", ""),
+                                                 acting_user=request.user), _("The answer is sent."))
+    return redirect("kaohe:sheet", objection.sheet_id)

@@ -1,0 +1,126 @@
+"""Rounds: opening one, its progress board, its ranking, and its own steps."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from kaohe.actions.rounds import do_close_round, do_collect_round, do_decide_round, do_open_round, do_publish_round
+from kaohe.models import Round, Scheme, State
+from kaohe.permissions import can_open_round, can_view_progress, can_view_ranking, roles
+from kaohe.services.ranking import round_result
+from kaohe.workflow.route import available, state_of
+
+from .common import attempt, visible
+
+
+class OpenRoundForm(forms.Form):
+    scheme = forms.ModelChoiceField(Scheme.objects.all(), label=_("scheme"))
+    name = forms.CharField(label=_("name"), max_length=200)
+    period = forms.ChoiceField(choices=Round.PERIODS, label=_("period"))
+    as_of_month = forms.IntegerField(min_value=1, max_value=12, initial=12, label=_("as of month"))
+    due = forms.DateField(required=False, label=_("sheets due"), widget=forms.DateInput(attrs={"type": "date"}))
+    objection_days = forms.IntegerField(min_value=0, max_value=60, initial=7, label=_("objection window (days)"))
+
+
+@login_required
+def open_round(request):
+    if not can_open_round(request.user):
+        raise PermissionDenied
+    form = OpenRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        made = {}
+
+        def go():
+            made["round"] = do_open_round(data["scheme"], name=data["name"], period=data["period"],
+                                          as_of_month=data["as_of_month"], due=data["due"],
+                                          objection_days=data["objection_days"], acting_user=request.user)
+
+        if attempt(request, go, _("The round is open; every section has its sheets.")):
+            return redirect("kaohe:round", made["round"].pk)
+    return render(request, "kaohe/round_open.html", {"form": form})
+
+
+@login_required
+def round_board(request, pk: int):
+    """Which sheet is where, section by section, and who is late."""
+    round_ = visible(Round, can_view_progress, request.user, pk=pk)
+    r = roles(request.user)
+    sheets = round_.sheets.select_related("section", "unit", "submitted_by")
+    if not (r.admin or r.collector or r.meeting):
+        sheets = sheets.filter(section_id__in=r.staff_sections | r.head_sections)
+    by_section = defaultdict(list)
+    for sheet in sheets:
+        by_section[sheet.section].append(sheet)
+    late = round_.due is not None and timezone.localdate() > round_.due
+    rows = []
+    for section, members in sorted(by_section.items(), key=lambda kv: kv[0].code):
+        counts = Counter(s.state for s in members)
+        rows.append({
+            "section": section, "counts": counts, "total": len(members),
+            "late": [s for s in members if late and s.state in {"draft", "returned"}],
+        })
+    states = list(State.objects.filter(workflow__target="sheet").order_by("order"))
+    return render(request, "kaohe/round_board.html", {
+        "round": round_, "rows": rows, "round_state": state_of(round_), "actions": available(round_, request.user),
+        "approvals": round_.approvals.select_related("user"), "states": states,
+        "late": late, "log": round_.log.select_related("user")[:50],
+        "signatures": round_.signatures.select_related("user"),
+    })
+
+
+@login_required
+def ranking(request, pk: int):
+    round_ = visible(Round, can_view_ranking, request.user, pk=pk)
+    result = round_result(round_)
+    groups = defaultdict(list)
+    for unit in sorted(result["units"], key=lambda u: (u["rank"] is None, u["rank"] or 0, -u["total"], u["unit"])):
+        groups[unit["group"]].append(unit)
+    categories = list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order"))
+    group_names = dict(round_.scheme.groups.values_list("group__code", "group__name"))
+    return render(request, "kaohe/ranking.html", {
+        "round": round_, "result": result, "categories": categories,
+        "groups": [(group_names.get(code, code), units) for code, units in groups.items()],
+    })
+
+
+@login_required
+@require_POST
+def round_action(request, pk: int, action: str):
+    round_ = visible(Round, can_view_progress, request.user, pk=pk)
+    steps = {
+        "collect": lambda: do_collect_round(round_, acting_user=request.user),
+        "publish": lambda: do_publish_round(round_, acting_user=request.user),
+        "close": lambda: do_close_round(round_, acting_user=request.user),
+        "decide": lambda: do_decide_round(round_, resolution=request.POST.get("resolution", ""),
+                                          meeting_date=_date(request.POST.get("meeting_date")),
+                                          acting_user=request.user),
+    }
+    if action not in steps:
+        raise PermissionDenied
+    attempt(request, steps[action], _("Done."))
+    return redirect("kaohe:round", round_.pk)
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@login_required
+def rounds_list(request):
+    if not roles(request.user).bureau:
+        raise PermissionDenied
+    return render(request, "kaohe/rounds.html", {"rounds": Round.objects.select_related("scheme"),
+                                                 "can_open": can_open_round(request.user)})

@@ -1,0 +1,91 @@
+"""The scheme editor: the indicator tree with its rules and sections, edited in place; copy to next year."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.actions.schemes import do_copy_scheme
+from kaohe.models import Indicator, Rule, Scheme, Section
+from kaohe.permissions import can_edit_scheme, roles
+
+from .common import attempt
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "base", "floor", "cap", "section"]
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = Rule
+        fields = ["name", "kind", "amount", "min_points", "max_points", "bands"]
+
+
+@login_required
+def scheme_editor(request, code: str):
+    scheme = get_object_or_404(Scheme, code=code)
+    if not roles(request.user).bureau:
+        raise PermissionDenied
+    editable = can_edit_scheme(request.user)
+    indicators = list(scheme.indicators.select_related("section", "parent").order_by("order"))
+    rules = {}
+    for rule in scheme.rules.order_by("order"):
+        rules.setdefault(rule.indicator_id, []).append(rule)
+    form, form_for = None, None
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        kind, _sep, pk = request.POST.get("edit", "").partition(":")
+        if kind == "indicator":
+            obj = get_object_or_404(Indicator, pk=pk, scheme=scheme)
+            form = IndicatorForm(request.POST, instance=obj, prefix=f"i{obj.pk}")
+        elif kind == "rule":
+            obj = get_object_or_404(Rule, pk=pk, scheme=scheme)
+            form = RuleForm(request.POST, instance=obj, prefix=f"r{obj.pk}")
+        else:
+            raise PermissionDenied
+        form_for = request.POST["edit"]
+        if form.is_valid():
+            form.instance._change_reason = "scheme editor"
+            form.save()
+            from django.contrib import messages
+
+            messages.success(request, _("Saved %(what)s.") % {"what": obj})
+            return redirect("kaohe:scheme_editor", scheme.code)
+    total = sum(i.base for i in indicators if i.parent_id is None)
+    return render(request, "kaohe/scheme_editor.html", {
+        "scheme": scheme, "indicators": indicators, "rules": rules, "editable": editable, "total": total,
+        "form": form, "form_for": form_for, "economic": scheme.economic_indicators.all(),
+        "groups": scheme.groups.select_related("group"), "sections": Section.objects.all(),
+    })
+
+
+@login_required
+@require_POST
+def scheme_copy(request, code: str):
+    scheme = get_object_or_404(Scheme, code=code)
+    if not can_edit_scheme(request.user):
+        raise PermissionDenied
+    made = {}
+
+    def go():
+        made["scheme"] = do_copy_scheme(scheme, year=int(request.POST.get("year", "0") or 0), acting_user=request.user)
+
+    if attempt(request, go, _("Copied.")):
+        return redirect("kaohe:scheme_editor", made["scheme"].code)
+    return redirect("kaohe:scheme_editor", scheme.code)
+
+
+@login_required
+def scheme_list(request):
+    if not roles(request.user).bureau:
+        raise PermissionDenied
+    return render(request, "kaohe/schemes.html", {"schemes": Scheme.objects.all(),
+                                                  "editable": can_edit_scheme(request.user)})

@@ -1,0 +1,242 @@
+"""A section's score-entry grid (units × its items, live), a sheet's page, its route and signatures."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.actions.rounds import do_send_back_sheet
+from kaohe.actions.sheets import AmountChange, EntryRejected, SheetConflict, check_amounts, do_set_amounts
+from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet, Section, Signature
+from kaohe.numbers import plain
+from kaohe.permissions import can_edit_sheet, can_view_section, can_view_sheet, roles
+from kaohe.scoring import Tally, score_scheme
+from kaohe.services.scoring import load_facts
+from kaohe.workflow.route import RouteRefused, available, do_transition, state_of
+from kaohe.workflow.signing import verify
+
+from .common import attempt, visible
+
+
+def _grid_context(round_: Round, section: Section, user) -> dict:
+    sheets = list(round_.sheets.filter(section=section).select_related("unit", "submitted_by"))
+    items = list(round_.scheme.indicators.filter(section=section, children__isnull=True).order_by("order"))
+    rules = list(Rule.objects.filter(indicator__in=items, kind="discretionary").select_related("indicator")
+                 .order_by("order"))
+    result = load_and_score(round_, [s.unit.name for s in sheets])
+    amounts = _current_amounts(round_, sheets, rules)
+    return {"round": round_, "section": section, "sheets": sheets, "items": items, "rules": rules,
+            "scores": result, "amounts": amounts, "states": {s.pk: state_of(s) for s in sheets},
+            "editable": {s.pk: can_edit_sheet(user, s) for s in sheets}}
+
+
+def load_and_score(round_: Round, unit_names: list[str], overrides: dict | None = None) -> dict:
+    """Item scores per unit from the engine; ``overrides`` ((unit, rule) → points) previews unsaved amounts."""
+    facts = load_facts(round_.scheme, round_.as_of, explain=False, units=unit_names)
+    tallies = facts.tallies
+    if overrides:
+        kept = [t for t in tallies if (t.unit, t.rule) not in overrides]
+        tallies = kept + [Tally(unit, rule, 1, Decimal(1), points) for (unit, rule), points in overrides.items()]
+    result = score_scheme(facts.spec, facts.units, tallies, facts.figures, facts.as_of, with_lines=False)
+    return {u.unit: {"items": {c: i.score for c, i in u.items.items()}, "total": u.total} for u in result.units}
+
+
+def _current_amounts(round_, sheets, rules) -> dict:
+    """(sheet id, rule id) → (points, note) of the live discretionary rows."""
+    found = {}
+    units = {s.unit_id: s for s in sheets}
+    rows = LedgerEntry.objects.filter(scheme=round_.scheme, unit_id__in=units, rule__in=rules,
+                                      reverses__isnull=True, reversed_by__isnull=True).order_by("date", "id")
+    for entry in rows:
+        key = (units[entry.unit_id].pk, entry.rule_id)
+        points, _note = found.get(key, (Decimal(0), ""))
+        found[key] = (points + (entry.points or 0), entry.note)
+    return found
+
+
+def _parse_changes(request, context) -> tuple[list[AmountChange], dict]:
+    """The cells that differ from what is stored, and every cell's raw input for re-display."""
+    changes, raw, errors = [], {}, {}
+    for sheet in context["sheets"]:
+        if not context["editable"][sheet.pk]:
+            continue
+        version = int(request.POST.get(f"version-{sheet.pk}", sheet.version))
+        for rule in context["rules"]:
+            key = f"{sheet.pk}-{rule.pk}"
+            text = request.POST.get(f"amount-{key}", "").strip()
+            note = request.POST.get(f"note-{key}", "").strip()
+            raw[key] = (text, note)
+            stored, stored_note = context["amounts"].get((sheet.pk, rule.pk), (Decimal(0), ""))
+            try:
+                points = Decimal(text) if text else Decimal(0)
+            except InvalidOperation:
+                errors[key] = _("not a number")
+                continue
+            if points != stored or (points != 0 and note != stored_note):
+                changes.append(AmountChange(sheet, rule, points, note, version))
+    return changes, {"raw": raw, "errors": errors}
+
+
+@login_required
+def grid(request, pk: int, section: str):
+    round_ = get_object_or_404(Round, pk=pk)
+    section_obj = get_object_or_404(Section, code=section)
+    if not can_view_section(request.user, round_, section_obj):
+        raise PermissionDenied
+    context = _grid_context(round_, section_obj, request.user)
+    form_state = {"raw": {}, "errors": {}}
+    if request.method == "POST":
+        changes, form_state = _parse_changes(request, context)
+        if not form_state["errors"]:
+            try:
+                for change, message in check_amounts(changes, request.user):
+                    form_state["errors"][f"{change.sheet.pk}-{change.rule.pk}"] = message
+                if not form_state["errors"]:
+                    written = do_set_amounts(changes, acting_user=request.user)
+                    messages.success(request, _("Saved %(n)d amount(s).") % {"n": written})
+                    return redirect("kaohe:grid", round_.pk, section_obj.code)
+            except SheetConflict as conflict:
+                messages.error(request, _("%(unit)s was saved by someone else meanwhile. Your entries are kept "
+                                          "below; the scores show the saved state. Check and save again.")
+                               % {"unit": conflict.sheet.unit.name})
+                context = _grid_context(round_, section_obj, request.user)
+            except EntryRejected as rejected:
+                messages.error(request, str(rejected))
+        if form_state["errors"]:
+            messages.error(request, _("Nothing was saved: correct the marked cells."))
+    return render(request, "kaohe/grid.html", {**context, "rows": _grid_rows(context, form_state),
+                                               "is_staff": section_obj.pk in roles(request.user).staff_sections,
+                                               "is_head": section_obj.pk in roles(request.user).head_sections})
+
+
+def _grid_rows(context: dict, form_state: dict) -> list[dict]:
+    """One row per unit: its item scores, and an input per discretionary rule (the user's text kept)."""
+    rows = []
+    for sheet in context["sheets"]:
+        scores = context["scores"].get(sheet.unit.name, {"items": {}})
+        cells = [{"code": i.code, "score": scores["items"].get(i.code)} for i in context["items"]]
+        inputs = []
+        for rule in context["rules"]:
+            key = f"{sheet.pk}-{rule.pk}"
+            stored, note = context["amounts"].get((sheet.pk, rule.pk), (Decimal(0), ""))
+            text, typed_note = form_state["raw"].get(key, (plain(stored) if stored else "", note))
+            inputs.append({"key": key, "rule": rule, "value": text, "note": typed_note,
+                           "error": form_state["errors"].get(key)})
+        total = sum((c["score"] or Decimal(0) for c in cells), Decimal(0))
+        rows.append({"sheet": sheet, "state": context["states"][sheet.pk], "editable": context["editable"][sheet.pk],
+                     "cells": cells, "inputs": inputs, "total": total})
+    return rows
+
+
+@login_required
+@require_POST
+def grid_preview(request, pk: int, section: str):
+    """The engine's result for the amounts typed so far, without saving them."""
+    round_ = get_object_or_404(Round, pk=pk)
+    section_obj = get_object_or_404(Section, code=section)
+    if not can_view_section(request.user, round_, section_obj):
+        raise PermissionDenied
+    context = _grid_context(round_, section_obj, request.user)
+    overrides, errors = {}, {}
+    for sheet in context["sheets"]:
+        for rule in context["rules"]:
+            text = request.POST.get(f"amount-{sheet.pk}-{rule.pk}")
+            if text is None:
+                continue
+            try:
+                points = Decimal(text.strip() or "0")
+            except InvalidOperation:
+                errors[f"{sheet.pk}-{rule.pk}"] = _("not a number")
+                continue
+            if not rule.min_points <= points <= rule.max_points:
+                errors[f"{sheet.pk}-{rule.pk}"] = _("outside %(lo)s … %(hi)s") % {
+                    "lo": plain(rule.min_points), "hi": plain(rule.max_points)}
+                continue
+            overrides[(sheet.unit.name, rule.code)] = points
+    scores = load_and_score(round_, [s.unit.name for s in context["sheets"]], overrides)
+    return JsonResponse({
+        "errors": errors,
+        "units": {s.pk: {"items": {c: plain(v) for c, v in scores[s.unit.name]["items"].items()},
+                         "total": plain(sum((scores[s.unit.name]["items"][i.code] for i in context["items"]),
+                                            Decimal(0)))}
+                  for s in context["sheets"]},
+    })
+
+
+@login_required
+@require_POST
+def grid_bulk(request, pk: int, section: str, action: str):
+    """Submit every draft sheet of the section, or sign every submitted one: one action per sheet."""
+    round_ = get_object_or_404(Round, pk=pk)
+    section_obj = get_object_or_404(Section, code=section)
+    if not can_view_section(request.user, round_, section_obj) or action not in {"submit", "sign"}:
+        raise PermissionDenied
+    source = {"submit": ["draft", "returned"], "sign": ["submitted"]}[action]
+    done, refused = 0, []
+    for sheet in round_.sheets.filter(section=section_obj, state__in=source).select_related("unit"):
+        try:
+            do_transition(sheet, action, acting_user=request.user)
+            done += 1
+        except (RouteRefused, PermissionDenied) as exc:
+            refused.append(f"{sheet.unit.name}: {exc or _('not allowed')}")
+    if done:
+        messages.success(request, _("%(n)d sheet(s) done.") % {"n": done})
+    for line in refused[:10]:
+        messages.error(request, line)
+    return redirect("kaohe:grid", round_.pk, section_obj.code)
+
+
+@login_required
+def sheet_page(request, pk: int):
+    sheet = visible(ScoreSheet, can_view_sheet, request.user, pk=pk)
+    from kaohe.workflow.signing import sheet_content
+
+    content = sheet_content(sheet)
+    items = {i.code: i for i in sheet.round.scheme.indicators.filter(code__in=content["items"])}
+    evidence = {}
+    for entry in LedgerEntry.objects.filter(pk__in=[r["id"] for item in content["items"].values()
+                                                    for line in item["lines"] for r in line["rows"]]) \
+            .prefetch_related("evidence"):
+        evidence[entry.pk] = list(entry.evidence.all())
+    return render(request, "kaohe/sheet.html", {
+        "sheet": sheet, "state": state_of(sheet), "content": content, "items": items, "evidence": evidence,
+        "actions": available(sheet, request.user), "log": sheet.log.select_related("user", "on_behalf_of"),
+        "signatures": sheet.signatures.select_related("user", "on_behalf_of"),
+        "objections": sheet.objections.all(),
+    })
+
+
+@login_required
+@require_POST
+def sheet_action(request, pk: int):
+    sheet = visible(ScoreSheet, can_view_sheet, request.user, pk=pk)
+    action = request.POST.get("action", "")
+    comment = request.POST.get("comment", "")
+    if action == "send_back":
+        attempt(request, lambda: do_send_back_sheet(sheet, comment=comment, acting_user=request.user), _("Done."))
+    else:
+        attempt(request, lambda: do_transition(sheet, action, acting_user=request.user, comment=comment), _("Done."))
+    return redirect("kaohe:sheet", sheet.pk)
+
+
+@login_required
+def verify_signature(request, pk: int):
+    signature = get_object_or_404(Signature.objects.select_related("sheet", "round", "user", "on_behalf_of"), pk=pk)
+    target = signature.sheet or signature.round
+    allowed = can_view_sheet(request.user, target) if signature.sheet_id else roles(request.user).bureau
+    if not allowed:
+        raise PermissionDenied
+    outcome = verify(signature)
+    if request.GET.get("format") == "json":
+        return JsonResponse(outcome)
+    return render(request, "kaohe/verify.html", {"signature": signature, "outcome": outcome,
+                                                 "content": json.dumps(signature.content, ensure_ascii=False,
+                                                                       indent=1)})

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .people import Delegation, Membership, Profile
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "section", "unit"]
+    list_filter = ["role", "section"]
+    search_fields = ["user__username", "user__first_name", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(SimpleHistoryAdmin):
+    list_display = ["head", "delegate", "section", "starts", "ends"]
+    list_filter = ["section"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "signature_image"]

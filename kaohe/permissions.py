@@ -1,0 +1,160 @@
+"""Every permission in one place, as ``can_<verb>(user, obj)`` predicates over role memberships.
+
+Views, actions and the API ask these; none of them decides on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from .doctype.people import Role
+
+
+@dataclass(frozen=True)
+class Roles:
+    admin: bool
+    collector: bool
+    meeting: bool
+    observer: bool
+    staff_sections: frozenset[int]
+    head_sections: frozenset[int]  # including sections signed for by delegation today
+    delegated_from: dict  # section id → the head who delegated, for today
+    units: frozenset[int]
+
+    @property
+    def bureau(self) -> bool:
+        """Anyone working in the bureau (not an assessed unit)."""
+        return (self.admin or self.collector or self.meeting or self.observer
+                or bool(self.staff_sections) or bool(self.head_sections))
+
+
+def roles(user, today: date | None = None) -> Roles:
+    """The user's roles, computed once per request (cached on the user object)."""
+    cached = getattr(user, "_kaohe_roles", None)
+    if cached is not None and today is None:
+        return cached
+    if not user.is_authenticated:
+        found = Roles(False, False, False, False, frozenset(), frozenset(), {}, frozenset())
+    else:
+        from .models import Delegation, Membership
+
+        rows = list(Membership.objects.filter(user=user).values_list("role", "section_id", "unit_id"))
+        kinds = {r for r, _s, _u in rows}
+        today = today or timezone.localdate()
+        delegated = {
+            section: head
+            for section, head in Delegation.objects.filter(delegate=user, starts__lte=today, ends__gte=today)
+            .values_list("section_id", "head_id")
+        }
+        found = Roles(
+            admin=user.is_superuser or Role.ADMIN in kinds,
+            collector=Role.COLLECTOR in kinds,
+            meeting=Role.MEETING in kinds,
+            observer=Role.OBSERVER in kinds,
+            staff_sections=frozenset(s for r, s, _u in rows if r == Role.STAFF),
+            head_sections=frozenset({s for r, s, _u in rows if r == Role.HEAD} | set(delegated)),
+            delegated_from=delegated,
+            units=frozenset(u for r, _s, u in rows if r == Role.UNIT),
+        )
+    user._kaohe_roles = found
+    return found
+
+
+def holds(user, role: str, *, section_id: int | None = None, unit_id: int | None = None) -> bool:
+    """Whether ``user`` holds ``role`` for the given section or unit (or at all, for global roles)."""
+    r = roles(user)
+    return {
+        Role.ADMIN: r.admin,
+        Role.COLLECTOR: r.collector,
+        Role.MEETING: r.meeting,
+        Role.OBSERVER: r.observer,
+        Role.STAFF: section_id in r.staff_sections,
+        Role.HEAD: section_id in r.head_sections,
+        Role.UNIT: unit_id in r.units,
+    }.get(role, False)
+
+
+# ------------------------------------------------------------------ rounds and sheets
+
+def can_open_round(user) -> bool:
+    return roles(user).admin
+
+
+def can_view_round(user, round_) -> bool:
+    r = roles(user)
+    return r.bureau or bool(r.units and round_.published)
+
+
+def can_view_progress(user, round_) -> bool:
+    return roles(user).bureau
+
+
+def can_view_section(user, round_, section) -> bool:
+    r = roles(user)
+    return r.admin or r.collector or r.meeting or section.pk in r.staff_sections | r.head_sections
+
+
+def can_view_sheet(user, sheet) -> bool:
+    return can_view_section(user, sheet.round, sheet.section)
+
+
+def can_edit_sheet(user, sheet) -> bool:
+    """Enter amounts and ledger rows: staff of the section, while the sheet's content is editable."""
+    from .workflow.route import state_of
+
+    return sheet.section_id in roles(user).staff_sections and state_of(sheet).editable
+
+
+def can_view_ranking(user, round_) -> bool:
+    r = roles(user)
+    if r.admin or r.collector or r.meeting:
+        return True
+    return round_.published and (r.observer or bool(r.staff_sections) or bool(r.head_sections))
+
+
+def can_view_unit_result(user, round_, unit) -> bool:
+    r = roles(user)
+    if r.admin or r.collector or r.meeting:
+        return True
+    if not round_.published:
+        return False
+    return unit.pk in r.units or (r.bureau and not r.units)
+
+
+def can_file_objection(user, round_, unit) -> bool:
+    return unit.pk in roles(user).units and round_.published and round_.state == "published"
+
+
+def can_answer_objection(user, objection) -> bool:
+    r = roles(user)
+    return objection.sheet.section_id in r.head_sections or r.collector
+
+
+# ------------------------------------------------------------------ ledger and evidence
+
+def can_record(user, section_id: int | None) -> bool:
+    r = roles(user)
+    return r.admin or (section_id is not None and section_id in r.staff_sections)
+
+
+def can_view_ledger_row(user, entry) -> bool:
+    r = roles(user)
+    section_id = entry.rule.indicator.section_id if entry.rule.indicator else None
+    if r.admin or r.collector or r.meeting:
+        return True
+    if section_id is not None and section_id in r.staff_sections | r.head_sections:
+        return True
+    if entry.unit_id in r.units:
+        return entry.scheme.rounds.filter(published_at__isnull=False).exists()
+    return False
+
+
+def can_view_evidence(user, evidence) -> bool:
+    return can_view_ledger_row(user, evidence.entry)
+
+
+def can_edit_scheme(user) -> bool:
+    return roles(user).admin
