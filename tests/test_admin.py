@@ -36,13 +36,3 @@ def test_a_ledger_row_cannot_be_deleted_from_the_admin(admin_client, town, units
     response = admin_client.post(reverse("admin:kaohe_ledgerentry_delete", args=[entry.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert LedgerEntry.objects.filter(pk=entry.pk).exists()
-
-
-def test_ranking_page_shows_the_result(admin_client, town, units):
-    page = admin_client.get(reverse("kaohe:ranking", args=["town-2026"])).content.decode()
-    assert "城关镇" in page and "开发区" in page
-
-
-def test_ranking_page_needs_staff(client, town):
-    response = client.get(reverse("kaohe:ranking", args=["town-2026"]))
-    assert response.status_code == 302

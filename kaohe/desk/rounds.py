@@ -62,14 +62,14 @@ def round_board(request, pk: int):
     for sheet in sheets:
         by_section[sheet.section].append(sheet)
     late = round_.due is not None and timezone.localdate() > round_.due
+    states = list(State.objects.filter(workflow__target="sheet").order_by("order"))
     rows = []
     for section, members in sorted(by_section.items(), key=lambda kv: kv[0].code):
         counts = Counter(s.state for s in members)
         rows.append({
-            "section": section, "counts": counts, "total": len(members),
+            "section": section, "counts": [counts.get(state.code, 0) for state in states], "total": len(members),
             "late": [s for s in members if late and s.state in {"draft", "returned"}],
         })
-    states = list(State.objects.filter(workflow__target="sheet").order_by("order"))
     return render(request, "kaohe/round_board.html", {
         "round": round_, "rows": rows, "round_state": state_of(round_), "actions": available(round_, request.user),
         "approvals": round_.approvals.select_related("user"), "states": states,
