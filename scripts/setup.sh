@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(python3-venv default-libmysqlclient-dev pkg-config build-essential gettext)
+# chromium: the browser the end-to-end tests drive; fonts-wqy-zenhei: Chinese text in screenshots and PDFs.
+DEBIAN_PACKAGES=(python3-venv default-libmysqlclient-dev pkg-config build-essential gettext chromium
+                 fonts-wqy-zenhei)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

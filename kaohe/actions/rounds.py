@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kaohe.models import Indicator, Round, ScoreSheet, Section, Unit
 from kaohe.permissions import can_open_round
+from kaohe.workflow.defaults import install as install_default_workflows
 from kaohe.workflow.route import RouteRefused, do_transition
 
 
@@ -29,6 +30,7 @@ def do_open_round(scheme, *, name: str, period: str = "year_end", as_of_month: i
                   objection_days: int = 7, acting_user) -> Round:
     """One sheet per (section, unit), holding the section's items; the engine fills them from the ledger."""
     check_open_round(scheme, period, as_of_month, acting_user)
+    install_default_workflows()  # a database flushed since migrating has lost them; they come back as shipped
     round_ = Round.objects.create(scheme=scheme, name=name, period=period, as_of_month=as_of_month, due=due,
                                   objection_days=objection_days, opened_by=acting_user)
     section_ids = set(Indicator.objects.filter(scheme=scheme, children__isnull=True, section__isnull=False)

@@ -1,0 +1,104 @@
+"""The Desk's behaviour: live preview, inline errors that keep the input, conflicts, evidence, lockout."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from kaohe.models import Evidence, LedgerEntry, ScoreSheet
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def grid_data(sheet, rule, amount, note, version=None):
+    return {f"version-{sheet.pk}": sheet.version if version is None else version,
+            f"amount-{sheet.pk}-{rule.pk}": amount, f"note-{sheet.pk}-{rule.pk}": note}
+
+
+@pytest.fixture
+def safety(round_, people, client):
+    client.force_login(people["staff2"])
+    sheet = ScoreSheet.objects.get(round=round_, section__code="anquan", unit__name="城关镇")
+    rule = round_.scheme.rules.get(code="7.a")
+    return sheet, rule, reverse("kaohe:grid", args=[round_.pk, "anquan"])
+
+
+def test_grid_shows_units_items_and_scores(client, safety):
+    _sheet, _rule, url = safety
+    page = client.get(url).content.decode()
+    assert "城关镇" in page and "东山镇" in page and 'id="save"' in page
+
+
+def test_preview_scores_without_saving(client, safety):
+    sheet, rule, url = safety
+    response = client.post(url + "preview/", grid_data(sheet, rule, "-2.5", "x"))
+    data = response.json()
+    assert data["units"][str(sheet.pk)]["items"]["7"] == "5.5"
+    assert data["units"][str(sheet.pk)]["total"] == "5.5"
+    assert not LedgerEntry.objects.exists()
+    bad = client.post(url + "preview/", grid_data(sheet, rule, "-9", "x")).json()
+    assert bad["errors"] == {f"{sheet.pk}-{rule.pk}": "outside -8 … 0"} or list(bad["errors"]) == [
+        f"{sheet.pk}-{rule.pk}"]
+
+
+def test_save_then_inline_error_keeps_the_input(client, safety):
+    sheet, rule, url = safety
+    assert client.post(url, grid_data(sheet, rule, "-3", "台帐缺")).status_code == 302
+    assert LedgerEntry.objects.get().points == -3
+    sheet.refresh_from_db()
+    page = client.post(url, grid_data(sheet, rule, "-3.5", "")).content.decode()
+    assert "cell-error" in page and 'value="-3.5"' in page
+    assert LedgerEntry.objects.count() == 1
+
+
+def test_a_second_save_on_a_stale_page_gets_a_conflict_and_loses_nothing(client, safety):
+    sheet, rule, url = safety
+    stale = sheet.version
+    client.post(url, grid_data(sheet, rule, "-3", "第一次", version=stale))
+    page = client.post(url, grid_data(sheet, rule, "-5", "第二次", version=stale)).content.decode()
+    assert "someone else" in page or "其他人" in page
+    assert 'value="-5"' in page and 'value="第二次"' in page
+    assert sum(e.points for e in LedgerEntry.objects.all()) == -3
+
+
+def test_entry_form_checks_evidence_and_names_errors(client, round_, people):
+    client.force_login(people["staff"])
+    url = reverse("kaohe:ledger_new") + f"?scheme={round_.scheme.code}"
+    base = {"scheme": round_.scheme.code, "unit": "城关镇", "rule": "8.1.a", "quantity": "1", "date": "2026-03-01",
+            "note": "迟报"}
+    fake = SimpleUploadedFile("报表.pdf", b"MZ not a pdf")
+    page = client.post(url, {**base, "evidence": fake}).content.decode()
+    assert "not a pdf file" in page
+    assert not LedgerEntry.objects.exists()
+    page = client.post(url, {**base, "quantity": "-1"}).content.decode()
+    assert "negative" in page or "不能为负" in page
+    good = SimpleUploadedFile("报表.pdf", b"%PDF-1.4 ok")
+    assert client.post(url, {**base, "evidence": good}).status_code == 302
+    assert Evidence.objects.get().kind == "pdf"
+
+
+def test_lockout_after_repeated_failures(client, people):
+    url = reverse("kaohe:login")
+    for _ in range(5):
+        client.post(url, {"username": "staff", "password": "wrong"})
+    response = client.post(url, {"username": "staff", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_good_login_lands_in_the_inbox(client, people):
+    response = client.post(reverse("kaohe:login"), {"username": "staff", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("kaohe:home")
+
+
+def test_the_scheme_can_be_copied_to_next_year(client, round_, people):
+    client.force_login(people["admin"])
+    response = client.post(reverse("kaohe:scheme_copy", args=[round_.scheme.code]), {"year": "2027"})
+    assert response.status_code == 302
+    from kaohe.models import Scheme
+
+    copy = Scheme.objects.get(code="town-2027")
+    assert copy.rules.count() == round_.scheme.rules.count()
+    assert copy.indicators.get(code="8.1").section.code == "caitong"
+    assert copy.rules.get(code="10.2.b").bands == round_.scheme.rules.get(code="10.2.b").bands
