@@ -71,3 +71,9 @@ def fresh(user):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(pk=user.pk)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Real hashing costs a second per user here; tests that create a dozen users need not pay it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
