@@ -57,7 +57,7 @@ def test_a_second_save_on_a_stale_page_gets_a_conflict_and_loses_nothing(client,
     stale = sheet.version
     client.post(url, grid_data(sheet, rule, "-3", "第一次", version=stale))
     page = client.post(url, grid_data(sheet, rule, "-5", "第二次", version=stale)).content.decode()
-    assert "someone else" in page or "其他人" in page
+    assert "someone else" in page or "他人保存" in page
     assert 'value="-5"' in page and 'value="第二次"' in page
     assert sum(e.points for e in LedgerEntry.objects.all()) == -3
 
