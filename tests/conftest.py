@@ -77,3 +77,13 @@ def fresh(user):
 def fast_passwords(settings):
     """Real hashing costs a second per user here; tests that create a dozen users need not pay it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (Redis in CI), as ids repeat between rolled-back tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

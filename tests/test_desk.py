@@ -102,3 +102,24 @@ def test_the_scheme_can_be_copied_to_next_year(client, round_, people):
     assert copy.rules.count() == round_.scheme.rules.count()
     assert copy.indicators.get(code="8.1").section.code == "caitong"
     assert copy.rules.get(code="10.2.b").bands == round_.scheme.rules.get(code="10.2.b").bands
+
+
+def test_the_cached_result_follows_every_change(round_, people):
+    from decimal import Decimal
+
+    from kaohe.actions.sheets import do_record_entry
+    from kaohe.models import Rule
+    from kaohe.services.ranking import fingerprint, scored_round
+
+    from .conftest import fresh
+
+    before = fingerprint(round_)
+    assert scored_round(round_).unit("城关镇").items["8.1"].score == Decimal(6)
+    do_record_entry(round_.scheme, cells={"unit": "城关镇", "rule": "8.1.a", "quantity": "2", "date": "2026-02-01"},
+                    acting_user=fresh(people["staff"]))
+    assert fingerprint(round_) != before
+    assert scored_round(round_).unit("城关镇").items["8.1"].score == Decimal(5)
+    rule = Rule.objects.get(scheme=round_.scheme, code="8.1.a")
+    rule.amount = Decimal("-1")
+    rule.save()
+    assert scored_round(round_).unit("城关镇").items["8.1"].score == Decimal(4)

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 from kaohe.actions.objections import do_answer_objection, do_file_objection
 from kaohe.models import Objection, Round, ScoreSheet, Unit
 from kaohe.permissions import can_answer_objection, can_file_objection, can_view_unit_result
-from kaohe.services.ranking import round_result
-from kaohe.services.scoring import score
+from kaohe.services.ranking import fingerprint, scored_round, unit_detail
 
 from .common import attempt
 
@@ -23,8 +22,9 @@ def unit_result(request, pk: int, unit_id: int):
     unit = get_object_or_404(Unit, pk=unit_id)
     if not can_view_unit_result(request.user, round_, unit):
         raise PermissionDenied
-    detail = score(round_.scheme, as_of=round_.as_of, units=[unit.name], explain=True).unit(unit.name)
-    ranked = next((u for u in round_result(round_)["units"] if u["unit"] == unit.name), None)
+    key = fingerprint(round_)
+    detail = unit_detail(round_, unit.name, key)
+    ranked = next((u for u in scored_round(round_, key).units if u.unit == unit.name), None)
     indicators = {i.code: i for i in round_.scheme.indicators.select_related("section")}
     sheets = {s.section_id: s for s in round_.sheets.filter(unit=unit)}
     rows = []

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kaohe.actions.rounds import do_close_round, do_collect_round, do_decide_round, do_open_round, do_publish_round
 from kaohe.models import Round, Scheme, State
 from kaohe.permissions import can_open_round, can_view_progress, can_view_ranking, roles
-from kaohe.services.ranking import round_result
+from kaohe.services.ranking import fingerprint, ranking_groups
 from kaohe.workflow.route import available, state_of
 
 from .common import attempt, visible
@@ -81,15 +81,10 @@ def round_board(request, pk: int):
 @login_required
 def ranking(request, pk: int):
     round_ = visible(Round, can_view_ranking, request.user, pk=pk)
-    result = round_result(round_)
-    groups = defaultdict(list)
-    for unit in sorted(result["units"], key=lambda u: (u["rank"] is None, u["rank"] or 0, -u["total"], u["unit"])):
-        groups[unit["group"]].append(unit)
-    categories = list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order"))
-    group_names = dict(round_.scheme.groups.values_list("group__code", "group__name"))
+    key = fingerprint(round_)
     return render(request, "kaohe/ranking.html", {
-        "round": round_, "result": result, "categories": categories,
-        "groups": [(group_names.get(code, code), units) for code, units in groups.items()],
+        "round": round_, "groups": ranking_groups(round_, key), "cache_key": key,
+        "categories": list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order")),
     })
 
 

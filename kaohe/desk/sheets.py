@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from kaohe.actions.rounds import do_send_back_sheet
 from kaohe.actions.sheets import AmountChange, EntryRejected, SheetConflict, check_amounts, do_set_amounts
-from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet, Section, Signature
+from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet, Section, Signature, State
 from kaohe.numbers import plain
-from kaohe.permissions import can_edit_sheet, can_view_section, can_view_sheet, roles
+from kaohe.permissions import can_view_section, can_view_sheet, roles
 from kaohe.scoring import Tally, score_scheme
+from kaohe.services.ranking import scored_round
 from kaohe.services.scoring import load_facts
 from kaohe.workflow.route import RouteRefused, available, do_transition, state_of
 from kaohe.workflow.signing import verify
@@ -31,11 +32,14 @@ def _grid_context(round_: Round, section: Section, user) -> dict:
     items = list(round_.scheme.indicators.filter(section=section, children__isnull=True).order_by("order"))
     rules = list(Rule.objects.filter(indicator__in=items, kind="discretionary").select_related("indicator")
                  .order_by("order"))
-    result = load_and_score(round_, [s.unit.name for s in sheets])
+    scored = scored_round(round_)  # the page opens on the stored state: the shared, cached result
+    result = {u.unit: {"items": {c: i.score for c, i in u.items.items()}, "total": u.total} for u in scored.units}
     amounts = _current_amounts(round_, sheets, rules)
+    states = {state.code: state for state in State.objects.filter(workflow__target="sheet")}
+    is_staff = section.pk in roles(user).staff_sections
     return {"round": round_, "section": section, "sheets": sheets, "items": items, "rules": rules,
-            "scores": result, "amounts": amounts, "states": {s.pk: state_of(s) for s in sheets},
-            "editable": {s.pk: can_edit_sheet(user, s) for s in sheets}}
+            "scores": result, "amounts": amounts, "states": {s.pk: states[s.state] for s in sheets},
+            "editable": {s.pk: is_staff and states[s.state].editable for s in sheets}}
 
 
 def load_and_score(round_: Round, unit_names: list[str], overrides: dict | None = None) -> dict:
