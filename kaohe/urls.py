@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.inbox, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="kaohe/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("delegate/", home.delegate, name="delegate"),
     path("notifications/<int:pk>/read/", home.read_notification, name="read_notification"),
     path("rounds/", rounds.rounds_list, name="rounds"),
     path("rounds/new/", rounds.open_round, name="open_round"),

@@ -261,3 +261,25 @@ def test_signed_content_cannot_be_edited(round_, people):
         do_record_entry(round_.scheme, cells={"unit": "城关镇", "rule": "7.a", "points": "-1", "date": "2026-05-01",
                                               "note": "x"}, acting_user=fresh(people["staff2"]))
     assert refused.value.code == "sheet_locked"
+
+
+def test_a_head_delegates_from_the_desk_and_others_cannot(client, round_, people):
+    from django.urls import reverse
+
+    section = sheet(round_, "caitong", "城关镇").section
+    data = {"section": section.pk, "delegate": people["observer"].pk, "starts": "2026-12-01", "ends": "2026-12-31"}
+    client.force_login(people["staff"])
+    client.post(reverse("kaohe:delegate"), data)
+    assert not Delegation.objects.exists()
+    client.force_login(people["head"])
+    client.post(reverse("kaohe:delegate"), data)
+    delegation = Delegation.objects.get()
+    assert (delegation.head, delegation.delegate, delegation.section) == (people["head"], people["observer"], section)
+
+
+def test_each_transition_sends_mail_to_who_acts_next(round_, people, mailoutbox, django_capture_on_commit_callbacks):
+    s = sheet(round_, "caitong", "城关镇")
+    with django_capture_on_commit_callbacks(execute=True):
+        do_transition(s, "submit", acting_user=fresh(people["staff"]))
+    assert [m.to for m in mailoutbox] == [["head@example.invalid"]]
+    assert "等待签署" in mailoutbox[0].subject

@@ -1,12 +1,20 @@
 """The inbox: what waits for me, and my notifications."""
 
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.models import Notification, Objection, Round, ScoreSheet
+from kaohe.actions.delegations import do_delegate_signing
+from kaohe.models import Delegation, Notification, Objection, Round, ScoreSheet, Section
 from kaohe.permissions import roles
+
+from .common import attempt
 
 
 def waiting_for(user) -> dict:
@@ -45,11 +53,33 @@ def inbox(request):
             "rounds": published, "units": request.user.memberships.filter(role="unit").select_related("unit"),
             "notifications": request.user.notifications.all()[:20],
         })
+    r = roles(request.user)
+    own_sections = Section.objects.filter(pk__in=r.head_sections - set(r.delegated_from))
     return render(request, "kaohe/inbox.html", {
         **waiting_for(request.user),
+        "own_sections": own_sections,
+        "delegations": Delegation.objects.filter(head=request.user).select_related("delegate", "section"),
+        "colleagues": get_user_model().objects.filter(memberships__role__in=["staff", "head", "collector"])
+        .exclude(pk=request.user.pk).distinct().order_by("username") if own_sections else [],
         "notifications": request.user.notifications.all()[:30],
         "all_rounds": Round.objects.select_related("scheme")[:20],
     })
+
+
+@login_required
+@require_POST
+def delegate(request):
+    section = get_object_or_404(Section, pk=request.POST.get("section"))
+    delegate_user = get_object_or_404(get_user_model(), pk=request.POST.get("delegate"))
+    try:
+        starts = date.fromisoformat(request.POST.get("starts", ""))
+        ends = date.fromisoformat(request.POST.get("ends", ""))
+    except ValueError:
+        messages.error(request, _("Give both dates."))
+        return redirect("kaohe:home")
+    attempt(request, lambda: do_delegate_signing(section=section, delegate=delegate_user, starts=starts, ends=ends,
+                                                 acting_user=request.user), _("Signing is delegated."))
+    return redirect("kaohe:home")
 
 
 @login_required
