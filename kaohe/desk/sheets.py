@@ -89,12 +89,18 @@ def _parse_changes(request, context) -> tuple[list[AmountChange], dict]:
     return changes, {"raw": raw, "errors": errors}
 
 
-@login_required
-def grid(request, pk: int, section: str):
+def _round_and_section(request, pk: int, section: str) -> tuple[Round, Section]:
+    """The round and section of a grid URL, or 403 when the user has no business there."""
     round_ = get_object_or_404(Round, pk=pk)
     section_obj = get_object_or_404(Section, code=section)
     if not can_view_section(request.user, round_, section_obj):
         raise PermissionDenied
+    return round_, section_obj
+
+
+@login_required
+def grid(request, pk: int, section: str):
+    round_, section_obj = _round_and_section(request, pk, section)
     context = _grid_context(round_, section_obj, request.user)
     form_state = {"raw": {}, "errors": {}}
     if request.method == "POST":
@@ -144,10 +150,7 @@ def _grid_rows(context: dict, form_state: dict) -> list[dict]:
 @require_POST
 def grid_preview(request, pk: int, section: str):
     """The engine's result for the amounts typed so far, without saving them."""
-    round_ = get_object_or_404(Round, pk=pk)
-    section_obj = get_object_or_404(Section, code=section)
-    if not can_view_section(request.user, round_, section_obj):
-        raise PermissionDenied
+    round_, section_obj = _round_and_section(request, pk, section)
     context = _grid_context(round_, section_obj, request.user)
     overrides, errors = {}, {}
     for sheet in context["sheets"]:
@@ -179,9 +182,8 @@ def grid_preview(request, pk: int, section: str):
 @require_POST
 def grid_bulk(request, pk: int, section: str, action: str):
     """Submit every draft sheet of the section, or sign every submitted one: one action per sheet."""
-    round_ = get_object_or_404(Round, pk=pk)
-    section_obj = get_object_or_404(Section, code=section)
-    if not can_view_section(request.user, round_, section_obj) or action not in {"submit", "sign"}:
+    round_, section_obj = _round_and_section(request, pk, section)
+    if action not in {"submit", "sign"}:
         raise PermissionDenied
     source = {"submit": ["draft", "returned"], "sign": ["submitted"]}[action]
     done, refused = 0, []

@@ -97,6 +97,16 @@ class LedgerValidator:
         self.dates[text] = when
         return when
 
+    def _number(self, column: str, text: str, fail) -> Decimal | None:
+        # Counts and amounts repeat a handful of values across a file: parse each once.
+        value = self.numbers.get(text)
+        if value is None:
+            try:
+                value = self.numbers[text] = parse_decimal(text)
+            except CellError as exc:
+                return fail(column, exc.code, str(exc))
+        return value
+
     def _unit(self, name: str, fail):
         if not name:
             return fail("unit", "required", "a unit is required")
@@ -128,13 +138,8 @@ class LedgerValidator:
             if rule and rule.kind in QUANTITY_REQUIRED:
                 return fail("quantity", "required", "this rule needs a quantity")
             return Decimal(1)
-        value = self.numbers.get(text)
-        if value is None:
-            try:
-                value = self.numbers[text] = parse_decimal(text)
-            except CellError as exc:
-                return fail("quantity", exc.code, str(exc))
-        if rule is None:
+        value = self._number("quantity", text, fail)
+        if value is None or rule is None:
             return value
         if rule.kind in COUNT_KINDS:
             if value < 0:
@@ -156,10 +161,9 @@ class LedgerValidator:
             return None
         if not text:
             return fail("points", "missing_points", "a discretionary rule needs the points")
-        try:
-            value = parse_decimal(text)
-        except CellError as exc:
-            return fail("points", exc.code, str(exc))
+        value = self._number("points", text, fail)
+        if value is None:
+            return None
         if not rule.min_points <= value <= rule.max_points:
             return fail("points", "out_of_range",
                         f"outside this rule's range {rule.min_points.normalize():f} … {rule.max_points.normalize():f}")

@@ -85,17 +85,7 @@ def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSp
     """The scheme file as the engine sees it, without a database (for tests and previews)."""
     data = read_scheme_file(path or scheme_file(family), year)
     items = data.get("items", [])
-    children = {}
-    for item in items:
-        parent = _parent_code(item["code"])
-        if parent:
-            children.setdefault(parent, []).append(item["code"])
-    by_code = {i["code"]: i for i in items}
-
-    def base_of(code: str) -> Decimal:
-        if code in children:
-            return sum((base_of(c) for c in children[code]), Decimal(0))
-        return _dec(by_code[code].get("base", "0"), code)
+    bases = _bases(items)
 
     return SchemeSpec(
         code=data["scheme"]["code"],
@@ -103,7 +93,7 @@ def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSp
         places=data["scheme"].get("decimal_places", 2),
         tie_breakers=tuple(t for t in data["scheme"].get("tie_breakers", "").split(",") if t),
         items=tuple(
-            ItemSpec(i["code"], i["name"], base_of(i["code"]), _parent_code(i["code"]),
+            ItemSpec(i["code"], i["name"], bases[i["code"]], _parent_code(i["code"]),
                      _dec(i.get("floor", "0"), i["code"]), _dec(i.get("cap"), i["code"]), n)
             for n, i in enumerate(items)
         ),
@@ -169,7 +159,8 @@ def load_scheme(family: str, year: int, path: Path | None = None) -> Scheme:
     return scheme
 
 
-def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, Indicator]:
+def _bases(items: list[dict]) -> dict[str, Decimal]:
+    """Each item's base; a category's is the sum of its items'."""
     children: dict[str, list[str]] = {}
     for item in items:
         parent = _parent_code(item["code"])
@@ -182,6 +173,11 @@ def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, 
             return sum((base_of(c) for c in children[code]), Decimal(0))
         return _dec(by_code[code].get("base", "0"), code)
 
+    return {code: base_of(code) for code in by_code}
+
+
+def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, Indicator]:
+    bases = _bases(items)
     loaded: dict[str, Indicator] = {}
     for order, item in enumerate(items):
         code = item["code"]
@@ -191,7 +187,7 @@ def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, 
             defaults={
                 "name": item["name"],
                 "parent": loaded.get(parent) if parent else None,
-                "base": base_of(code),
+                "base": bases[code],
                 "floor": _dec(item.get("floor", "0"), code),
                 "cap": _dec(item.get("cap"), code),
                 "section": sections.get(item.get("section")),
