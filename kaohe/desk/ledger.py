@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -103,7 +104,7 @@ def ledger_reverse(request, pk: int):
         messages.error(request, invalid.messages[0])
     else:
         messages.success(request, _("The row is reversed."))
-    return redirect(f"/ledger/?scheme={entry.scheme.code}")
+    return redirect(f"{reverse('kaohe:ledger')}?scheme={entry.scheme.code}")
 
 
 @login_required
