@@ -123,3 +123,19 @@ def test_the_cached_result_follows_every_change(round_, people):
     rule.amount = Decimal("-1")
     rule.save()
     assert scored_round(round_).unit("城关镇").items["8.1"].score == Decimal(4)
+
+
+def test_staff_reverses_a_row_from_the_ledger_page_and_another_section_cannot(client, round_, people):
+    from kaohe.actions.sheets import do_record_entry
+
+    from .conftest import fresh
+
+    entry = do_record_entry(round_.scheme, cells={"unit": "城关镇", "rule": "8.1.a", "date": "2026-02-01"},
+                            acting_user=fresh(people["staff"]))
+    url = reverse("kaohe:ledger_reverse", args=[entry.pk])
+    client.force_login(people["staff2"])
+    assert client.post(url, {"reason": "误录"}).status_code == 403
+    client.force_login(people["staff"])
+    assert client.post(url, {"reason": "误录"}).status_code == 302
+    reversal = LedgerEntry.objects.get(reverses=entry)
+    assert (reversal.quantity, reversal.note, reversal.created_by) == (-1, "误录", people["staff"])
