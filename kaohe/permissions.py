@@ -101,11 +101,18 @@ def can_view_sheet(user, sheet) -> bool:
     return can_view_section(user, sheet.round, sheet.section)
 
 
-def can_edit_sheet(user, sheet) -> bool:
-    """Enter amounts and ledger rows: staff of the section, while the sheet's content is editable."""
-    from .workflow.route import state_of
+def can_edit_sheet(user, sheet, state=None) -> bool:
+    """Enter amounts and ledger rows: staff of the section, while the sheet's content is editable.
 
-    return sheet.section_id in roles(user).staff_sections and state_of(sheet).editable
+    ``state``: the sheet's workflow state when the caller already holds it (a grid of many sheets).
+    """
+    if sheet.section_id not in roles(user).staff_sections:
+        return False
+    if state is None:
+        from .workflow.route import state_of
+
+        state = state_of(sheet)
+    return state.editable
 
 
 def can_view_ranking(user, round_) -> bool:

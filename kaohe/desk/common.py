@@ -27,8 +27,3 @@ def attempt(request, action, success: str) -> bool:
     messages.success(request, success)
     return True
 
-
-def refused_reason(exc: Exception) -> str:
-    if isinstance(exc, PermissionDenied):
-        return "没有权限"
-    return str(exc)

@@ -17,7 +17,7 @@ from kaohe.actions.rounds import do_send_back_sheet
 from kaohe.actions.sheets import AmountChange, EntryRejected, SheetConflict, check_amounts, do_set_amounts
 from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet, Section, Signature, State
 from kaohe.numbers import plain
-from kaohe.permissions import can_view_section, can_view_sheet, roles
+from kaohe.permissions import can_edit_sheet, can_view_section, can_view_sheet, roles
 from kaohe.scoring import Tally, score_scheme
 from kaohe.services.ranking import scored_round
 from kaohe.services.scoring import load_facts
@@ -36,10 +36,9 @@ def _grid_context(round_: Round, section: Section, user) -> dict:
     result = {u.unit: {"items": {c: i.score for c, i in u.items.items()}, "total": u.total} for u in scored.units}
     amounts = _current_amounts(round_, sheets, rules)
     states = {state.code: state for state in State.objects.filter(workflow__target="sheet")}
-    is_staff = section.pk in roles(user).staff_sections
     return {"round": round_, "section": section, "sheets": sheets, "items": items, "rules": rules,
             "scores": result, "amounts": amounts, "states": {s.pk: states[s.state] for s in sheets},
-            "editable": {s.pk: is_staff and states[s.state].editable for s in sheets}}
+            "editable": {s.pk: can_edit_sheet(user, s, states[s.state]) for s in sheets}}
 
 
 def load_and_score(round_: Round, unit_names: list[str], overrides: dict | None = None) -> dict:

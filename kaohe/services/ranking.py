@@ -47,11 +47,6 @@ def scored_round(round_, key: str | None = None) -> SchemeResult:
     return found
 
 
-def round_result(round_) -> dict:
-    """The scored round as plain data, for pages and JSON."""
-    return jsonable(scored_round(round_).as_dict())
-
-
 def unit_detail(round_, unit_name: str, key: str | None = None) -> UnitResult:
     """One unit with every item's explanation: the rows and figures behind each point."""
     key = f"kaohe:unit:{key or fingerprint(round_)}:{unit_name}"

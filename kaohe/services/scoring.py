@@ -138,16 +138,16 @@ def _tallies(scheme_id: int, cutoff: date, names: dict, rules: dict, rows: dict,
     with connection.cursor() as cursor:
         cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff), *extra])
         fetched = cursor.fetchall()
-    scaled = _Decimals().scaled
-    cache: dict = {}  # the few distinct sums, converted once each
+    decimals = _Decimals()
+    scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each
     row_rules = {r for _u, r in rows}
     tallies = []
     append = tallies.append
     for u, r, n, q, p in fetched:
         if u not in names:
             continue
-        quantity = cache[q] if q in cache else cache.setdefault(q, scaled(q))
-        points = cache[p] if p in cache else cache.setdefault(p, scaled(p))
+        quantity = cache[q] if q in cache else scaled(q)
+        points = cache[p] if p in cache else scaled(p)
         append(Tally(names[u], rules[r], n, quantity, points, tuple(rows.get((u, r), ())) if r in row_rules else ()))
     return tallies
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from kaohe.permissions import holds, roles
 
 from .conditions import CONDITIONS
-from .models import Approval, Signature, State, Transition, TransitionLog, Workflow
+from .models import Approval, Signature, State, Transition, TransitionLog
 from .signing import canonical, content_for, digest
 
 
@@ -24,10 +24,6 @@ def _target(obj) -> str:
     from kaohe.models import Round
 
     return "round" if isinstance(obj, Round) else "sheet"
-
-
-def workflow_for(obj) -> Workflow:
-    return Workflow.objects.get(target=_target(obj))
 
 
 def state_of(obj) -> State:
