@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .doctype import (  # noqa: F401  (registers the admins)
+    appraisal_admin,
     assessment_admin,
     ledger_admin,
     people_admin,

@@ -1,5 +1,6 @@
 """Django discovers the models here; each concept lives in its own module under ``doctype``."""
 
+from .doctype.appraisal import Grade, ImprovementPlan, Measurement, RaterGroup, Rating, RatingSource
 from .doctype.assessment import Evidence, Notification, Objection, Round, ScoreSheet
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
@@ -13,13 +14,19 @@ __all__ = [
     "EconomicFigure",
     "EconomicIndicator",
     "Evidence",
+    "Grade",
     "ImportBatch",
+    "ImprovementPlan",
     "Indicator",
     "LedgerEntry",
+    "Measurement",
     "Membership",
     "Notification",
     "Objection",
     "Profile",
+    "RaterGroup",
+    "Rating",
+    "RatingSource",
     "Role",
     "Round",
     "Rule",

@@ -7,9 +7,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kaohe.scoring.spec import Kind
+from kaohe.scoring.spec import Kind, Method
 
-from .unit import Section, UnitGroup
+from .unit import Section, Unit, UnitGroup
 
 POINTS = {"max_digits": 10, "decimal_places": 4}
 
@@ -20,6 +20,13 @@ class Scheme(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     family = models.SlugField(_("family"), max_length=30, default="town",
                               help_text=_("Which seed scheme this was built from."))
+    method = models.CharField(
+        _("method"), max_length=20, choices=[(m.value, m.value) for m in Method], default=Method.POINTS,
+        help_text=_("points: base ± effects, summed (towns); weighted: 0–100 weighted means (appraisal, KPIs); "
+                    "objectives: one target tree scored per owner (MBO)."),
+    )
+    rating_scale = models.JSONField(_("rating scale"), default=dict, blank=True,
+                                    help_text=_('Letter ratings to points, e.g. {"A": "95", "B": "85"}.'))
     decimal_places = models.PositiveSmallIntegerField(
         _("decimal places"), default=2, help_text=_("Each effect is rounded half-up to this many decimals.")
     )
@@ -64,6 +71,15 @@ class Indicator(models.Model):
     section = models.ForeignKey(Section, models.SET_NULL, null=True, blank=True, related_name="indicators",
                                 verbose_name=_("section"))
     order = models.PositiveIntegerField(_("order"), default=0)
+    weight = models.DecimalField(_("weight (%)"), **POINTS, null=True, blank=True,
+                                 help_text=_("Weighted schemes: share among its siblings; siblings add to 100."))
+    applies_to = models.ForeignKey(UnitGroup, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("applies to group"),
+                                   help_text=_("Weighted schemes: only subjects of this group are scored on it."))
+    owner = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="objectives",
+                              verbose_name=_("owner"), help_text=_("Objectives: who answers for this node."))
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=4, null=True, blank=True,
+                                 help_text=_("Objectives: the node's measurable target."))
     history = HistoricalRecords()
 
     class Meta:

@@ -17,7 +17,7 @@ class EconomicIndicatorInline(admin.TabularInline):
 
 @admin.register(Scheme)
 class SchemeAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "year", "family"]
+    list_display = ["code", "name", "year", "family", "method"]
     list_filter = ["year", "family"]
     search_fields = ["code", "name"]
     inlines = [SchemeGroupInline, EconomicIndicatorInline]
@@ -32,7 +32,7 @@ class RuleInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "scheme", "base", "floor", "cap", "section"]
+    list_display = ["code", "name", "scheme", "base", "weight", "floor", "cap", "section", "owner"]
     list_filter = ["scheme", "section"]
     list_select_related = ["scheme", "section"]
     search_fields = ["code", "name"]

@@ -5,24 +5,42 @@ facts and hands them over.
 """
 
 from .engine import score_scheme
-from .facts import AsOf, Figure, Row, Tally, UnitFact
+from .facts import AsOf, Figure, Measure, RatingTally, Row, Tally, UnitFact
 from .result import ItemResult, Line, SchemeResult, UnitResult
-from .spec import Band, EconomicSpec, GroupSpec, ItemSpec, Kind, RuleSpec, SchemeSpec
+from .spec import (
+    Band,
+    EconomicSpec,
+    GradeSpec,
+    GroupSpec,
+    ItemSpec,
+    Kind,
+    Method,
+    RaterGroupSpec,
+    RuleSpec,
+    SchemeSpec,
+    SourceSpec,
+)
 
 __all__ = [
     "AsOf",
     "Band",
     "EconomicSpec",
     "Figure",
+    "GradeSpec",
     "GroupSpec",
     "ItemResult",
     "ItemSpec",
     "Kind",
     "Line",
+    "Measure",
+    "Method",
+    "RaterGroupSpec",
+    "RatingTally",
     "Row",
     "RuleSpec",
     "SchemeResult",
     "SchemeSpec",
+    "SourceSpec",
     "Tally",
     "UnitFact",
     "UnitResult",

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from .economy import economic_lines, economic_shortfalls, latest_figures
-from .facts import AsOf, Figure, Tally, UnitFact
+from .facts import AsOf, Figure, Measure, RatingTally, Tally, UnitFact
+from .grading import grade_units
 from .kinds import EFFECTS, ZERO, Context, explain
 from .ranking import rank_units
 from .result import ItemResult, Line, SchemeResult, UnitResult
-from .spec import ROW_KINDS, ItemSpec, Kind, RuleSpec, SchemeSpec
+from .spec import ROW_KINDS, ItemSpec, Kind, Method, RuleSpec, SchemeSpec
+from .weighted import WeightedPlan
 
 
 def score_scheme(
@@ -22,13 +24,18 @@ def score_scheme(
     as_of: AsOf | None = None,
     *,
     with_lines: bool = True,
+    ratings: Iterable[RatingTally] = (),
+    measures: Iterable[Measure] = (),
 ) -> SchemeResult:
     """Score every unit of ``scheme``. Deterministic; the inputs are never changed.
 
-    ``with_lines=False`` leaves out the per-item explanation lines (same scores, far fewer
-    objects) for callers that only rank, such as the ranking page over a large ledger.
+    Points schemes read ``tallies`` and ``figures``; weighted schemes read ``ratings`` and
+    ``measures``; objectives read ``measures`` keyed by task. ``with_lines=False`` leaves out the
+    per-item explanation lines (same scores, far fewer objects) for callers that only rank.
     """
     as_of = as_of or AsOf(scheme.year, 12)
+    if scheme.method != Method.POINTS:
+        return _score_weighted(scheme, list(units), ratings, measures, as_of, with_lines)
     tallies_by_unit: dict[str, list[Tally]] = defaultdict(list)
     for tally in tallies:
         tallies_by_unit[tally.unit].append(tally)
@@ -42,6 +49,24 @@ def score_scheme(
         for unit in units
     ]
     return SchemeResult(scheme.code, str(as_of), as_of.year_end, tuple(rank_units(scheme, results)))
+
+
+def _score_weighted(scheme: SchemeSpec, units: list[UnitFact], ratings: Iterable[RatingTally],
+                    measures: Iterable[Measure], as_of: AsOf, with_lines: bool) -> SchemeResult:
+    plan = WeightedPlan(scheme, with_lines)
+    if scheme.method == Method.OBJECTIVES:
+        results = plan.score_owners(units, list(measures))
+    else:
+        ratings_by_unit: dict[str, list[RatingTally]] = defaultdict(list)
+        for tally in ratings:
+            ratings_by_unit[tally.unit].append(tally)
+        measures_by_unit: dict[str, list[Measure]] = defaultdict(list)
+        for measure in measures:
+            measures_by_unit[measure.unit].append(measure)
+        results = [plan.score_unit(unit, ratings_by_unit.get(unit.name, []), measures_by_unit.get(unit.name, []))
+                   for unit in units]
+    graded, report = grade_units(scheme, rank_units(scheme, results))
+    return SchemeResult(scheme.code, str(as_of), as_of.year_end, tuple(graded), tuple(report))
 
 
 class _Plan:

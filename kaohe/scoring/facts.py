@@ -80,3 +80,31 @@ class Figure:
 class UnitFact:
     name: str
     group: str
+
+
+class RatingTally(NamedTuple):
+    """The ratings one subject received on one criterion from one rater group of one source, summed.
+
+    Raters are not named: the engine, and so every result, only ever sees counts and sums.
+    """
+
+    unit: str
+    rule: str
+    source: str
+    group: str
+    count: int
+    total: Decimal
+
+
+class Measure(NamedTuple):
+    """A measured value against its target: a KPI for one subject, or an objective's progress.
+
+    ``unit`` is the subject; objectives leave it empty, since the target tree is shared.
+    ``target`` is None when the scheme itself holds the target (objectives) or none is needed (bands).
+    """
+
+    unit: str
+    rule: str
+    actual: Decimal
+    target: Decimal | None = None
+    count: int = 1

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 class Line:
     """One reason an item moved: a rule's rows, an economic figure, the floor or the cap."""
 
-    source: str  # "ledger" | "economy" | "floor" | "cap"
+    source: str  # "ledger" | "economy" | "floor" | "cap" | "measure" | "weights"
     effect: Decimal
     rule: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
@@ -26,6 +26,7 @@ class ItemResult(NamedTuple):
     raw: Decimal  # base + Σ effects, before floor and cap
     score: Decimal
     lines: tuple[Line, ...] = ()
+    weight: Decimal | None = None  # weighted schemes: the item's share among its siblings
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class UnitResult:
     warnings: tuple[str, ...] = ()
     rank: int | None = None
     prize: int | None = None
+    grade: str | None = None  # weighted schemes: 优秀/良好/合格/不合格 after quotas
+    notes: tuple[dict[str, Any], ...] = ()  # what was left out, renormalised or demoted, and why
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +55,7 @@ class UnitResult:
             "at_risk": list(self.at_risk),
             "rank": self.rank,
             "prize": self.prize,
+            "grade": self.grade,
             "categories": dict(self.categories),
             "items": {code: item.score for code, item in self.items.items()},
             "explanation": {
@@ -60,10 +64,12 @@ class UnitResult:
                     "raw": item.raw,
                     "score": item.score,
                     "lines": [line.as_dict() for line in item.lines],
+                    **({"weight": item.weight} if item.weight is not None else {}),
                 }
                 for code, item in self.items.items()
                 if item.lines
             },
+            "notes": list(self.notes),
             "warnings": list(self.warnings),
         }
 
@@ -74,6 +80,7 @@ class SchemeResult:
     as_of: str
     year_end: bool
     units: tuple[UnitResult, ...]
+    grading: tuple[dict[str, Any], ...] = ()  # per group: each quota, who was admitted, who was demoted
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +88,7 @@ class SchemeResult:
             "as_of": self.as_of,
             "year_end": self.year_end,
             "units": [u.as_dict() for u in self.units],
+            "grading": list(self.grading),
         }
 
     def unit(self, name: str) -> UnitResult:

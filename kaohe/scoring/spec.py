@@ -17,6 +17,24 @@ class Kind(StrEnum):
     ECONOMIC = "economic"  # weighted completion of the economic indicators (序时进度)
     VETO = "veto"  # a recorded event that disqualifies the unit (一票否决)
     ECONOMIC_VETO = "economic_veto"  # computed from the figures; never entered by hand
+    # Weighted schemes (appraisal, objectives, KPIs): a leaf's score on a 0–100 scale from its measures.
+    RATING = "rating"  # weighted mean of ratings, by source and rater group (360°)
+    RATIO = "ratio"  # 100 × actual / target
+    CAPPED = "capped"  # 100 × actual / target, held to the rule's maximum (e.g. 120)
+    LOWER_BETTER = "lower_better"  # 100 × target / actual: costs, energy per unit
+    BANDED = "banded"  # the band the value reaches: a value ≥ limit earns the band's points
+
+
+class Method(StrEnum):
+    POINTS = "points"  # base + Σ effects per item; categories and total are sums (the town scheme)
+    WEIGHTED = "weighted"  # each subject's criteria scored 0–100; parents are weighted means
+    OBJECTIVES = "objectives"  # one shared target tree; each owner scores the nodes they own
+
+
+# Kinds that score a leaf of a weighted scheme from measures rather than from ledger effects.
+WEIGHTED_KINDS = frozenset({Kind.RATING, Kind.RATIO, Kind.CAPPED, Kind.LOWER_BETTER, Kind.BANDED})
+# Weighted kinds that compare an actual with a target.
+TARGET_KINDS = frozenset({Kind.RATIO, Kind.CAPPED, Kind.LOWER_BETTER})
 
 
 # Kinds whose rows are entered in the ledger (the others are computed).
@@ -67,6 +85,10 @@ class ItemSpec:
     floor: Decimal | None = Decimal(0)  # None: no floor at all
     cap: Decimal | None = None
     order: int = 0
+    weight: Decimal | None = None  # weighted schemes: share among its siblings, in percent
+    group: str | None = None  # weighted schemes: applies only to subjects of this group (department KPIs)
+    owner: str | None = None  # objectives: who answers for this node
+    target: Decimal | None = None  # objectives: the node's measurable target
 
 
 @dataclass(frozen=True)
@@ -85,6 +107,42 @@ class GroupSpec:
 
 
 @dataclass(frozen=True)
+class RaterGroupSpec:
+    """Who rates within a source (superior, peers, subordinates), with a weight and a minimum head count."""
+
+    code: str
+    name: str
+    weight: Decimal
+    min_raters: int = 1
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """Where ratings come from (quarterly review, customer survey, 360°, spot check, self + superior)."""
+
+    code: str
+    name: str
+    weight: Decimal
+    groups: tuple[RaterGroupSpec, ...] = ()  # empty: one group of anyone, minimum one rater
+    criteria: tuple[str, ...] = ()  # the leaves it rates; empty: every rating leaf
+    calendar: str = "annual"  # quarterly, half_yearly, annual, random: when it is collected
+
+    def rates(self, criterion: str) -> bool:
+        return not self.criteria or criterion in self.criteria
+
+
+@dataclass(frozen=True)
+class GradeSpec:
+    """A grade reached at ``min_score``; ``quota`` is the largest share of a group it may hold."""
+
+    code: str
+    name: str
+    min_score: Decimal
+    quota: Decimal | None = None  # e.g. 0.20: at most 20 % of the group
+    needs_plan: bool = False  # 不合格: an improvement plan is due before the round closes
+
+
+@dataclass(frozen=True)
 class SchemeSpec:
     code: str
     year: int
@@ -94,6 +152,9 @@ class SchemeSpec:
     groups: tuple[GroupSpec, ...] = ()
     places: int = 2  # every effect is rounded half-up to this many decimals
     tie_breakers: tuple[str, ...] = ()  # "category:8", "item:1.2": higher wins a tie
+    method: Method = Method.POINTS
+    sources: tuple[SourceSpec, ...] = ()
+    grades: tuple[GradeSpec, ...] = ()  # highest first
     _rules_by_code: dict = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -108,6 +169,13 @@ class SchemeSpec:
 
     def categories(self) -> tuple[ItemSpec, ...]:
         return tuple(i for i in self.items if i.parent is None)
+
+    def children(self) -> dict[str | None, list[ItemSpec]]:
+        """Each item's children in order; ``None`` holds the categories."""
+        found: dict[str | None, list[ItemSpec]] = {}
+        for item in self.items:
+            found.setdefault(item.parent, []).append(item)
+        return found
 
     def group(self, code: str) -> GroupSpec | None:
         return next((g for g in self.groups if g.code == code), None)

@@ -8,7 +8,8 @@ from kaohe.scoring.spec import Kind
 
 NEEDS_AMOUNT = {Kind.ONE_OFF, Kind.PER_OCCURRENCE}
 NEEDS_RANGE = {Kind.DISCRETIONARY}
-NEEDS_BANDS = {Kind.TIERED, Kind.COUNT_THRESHOLD}
+NEEDS_BANDS = {Kind.TIERED, Kind.COUNT_THRESHOLD, Kind.BANDED}
+NEEDS_MAX = {Kind.CAPPED}
 NO_ITEM = {Kind.VETO, Kind.ECONOMIC_VETO}
 
 
@@ -31,6 +32,8 @@ def rule_problems(rule) -> dict[str, str]:
             problems["min_points"] = "a discretionary rule needs a minimum and a maximum"
         elif rule.min_points > rule.max_points:
             problems["max_points"] = "the maximum is below the minimum"
+    if kind in NEEDS_MAX and rule.max_points is None:
+        problems["max_points"] = "a capped rule needs its maximum (e.g. 120)"
     if kind in NEEDS_BANDS:
         problem = band_problem(rule.bands)
         if problem:
@@ -53,3 +56,31 @@ def band_problem(bands) -> str | None:
     if len(set(limits)) != len(limits):
         return "two bands share a limit"
     return None
+
+
+def weight_problems(items: list[tuple[str, str | None, Decimal | None, str | None]]) -> list[str]:
+    """(code, parent, weight, group) of a weighted scheme's items → each family whose weights miss 100.
+
+    Siblings that apply to one group only (department KPIs) are checked per group, together with
+    the siblings that apply to every group.
+    """
+    families: dict[str | None, list[tuple[str, Decimal | None, str | None]]] = {}
+    for code, parent, weight, group in items:
+        families.setdefault(parent, []).append((code, weight, group))
+    problems = []
+    for parent, kids in families.items():
+        unweighted = [code for code, weight, _group in kids if weight is None]
+        if unweighted:
+            problems.append(f"items {', '.join(unweighted)} have no weight")
+            continue
+        groups = sorted({group for _c, _w, group in kids if group}) or [None]
+        for group in groups:
+            family = [(code, weight) for code, weight, g in kids if g is None or g == group]
+            total = sum((weight for _code, weight in family), Decimal(0))
+            if total != 100:
+                under = f"under {parent}" if parent else "at the top level"
+                if group:
+                    under += f" for group {group}"
+                listed = " + ".join(f"{code}: {weight}" for code, weight in family)
+                problems.append(f"the weights {under} add to {total}, not 100 ({listed})")
+    return problems

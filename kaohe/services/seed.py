@@ -13,11 +13,34 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.db import transaction
 
-from kaohe.models import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup, Section, UnitGroup
-from kaohe.scoring import Band, EconomicSpec, GroupSpec, ItemSpec, RuleSpec, SchemeSpec
-from kaohe.scoring.spec import Kind
+from kaohe.models import (
+    EconomicIndicator,
+    Grade,
+    Indicator,
+    RaterGroup,
+    RatingSource,
+    Rule,
+    Scheme,
+    SchemeGroup,
+    Section,
+    Unit,
+    UnitGroup,
+)
+from kaohe.scoring import (
+    Band,
+    EconomicSpec,
+    GradeSpec,
+    GroupSpec,
+    ItemSpec,
+    Method,
+    RaterGroupSpec,
+    RuleSpec,
+    SchemeSpec,
+    SourceSpec,
+)
+from kaohe.scoring.spec import WEIGHTED_KINDS, Kind
 
-from .scheme_check import rule_problems
+from .scheme_check import rule_problems, weight_problems
 
 SCHEMES_DIR = Path(settings.BASE_DIR) / "fixtures" / "schemes"
 
@@ -73,12 +96,43 @@ def _check(data: dict) -> None:
             raise SchemeFileError(f"rule {rule['code']}: " + "; ".join(f"{k}: {v}" for k, v in problems.items()))
         if rule.get("item") and rule["item"] not in items:
             raise SchemeFileError(f"rule {rule['code']}: item {rule['item']} is not defined")
+    method = Method(data["scheme"].get("method", Method.POINTS))
+    if method != Method.POINTS:
+        _check_weighted(data, items, method)
     weights = sum((Decimal(e["weight"]) for e in data.get("economic", [])), Decimal(0))
     for rule in data.get("rules", []):
         if rule["kind"] == Kind.ECONOMIC:
             base = Decimal(items[rule["item"]].get("base", "0"))
             if weights != base:
                 raise SchemeFileError(f"rule {rule['code']}: the weights add to {weights}, the item's base is {base}")
+
+
+def _check_weighted(data: dict, items: dict, method: Method) -> None:
+    problems = weight_problems([(code, _parent_code(code), _dec(i.get("weight"), code), i.get("group"))
+                                for code, i in items.items()])
+    if problems:
+        raise SchemeFileError("; ".join(problems))
+    parents = {_parent_code(code) for code in items}
+    scored = {}
+    for rule in data.get("rules", []):
+        if Kind(rule["kind"]) not in WEIGHTED_KINDS:
+            raise SchemeFileError(f"rule {rule['code']}: a {method} scheme has no {rule['kind']} rules")
+        if rule.get("item") in scored:
+            raise SchemeFileError(f"item {rule['item']}: scored by both {scored[rule['item']]} and {rule['code']}")
+        scored[rule.get("item")] = rule["code"]
+    for code in items:
+        if code not in parents and code not in scored and method == Method.WEIGHTED:
+            raise SchemeFileError(f"item {code}: a leaf needs a rule that scores it")
+    rating_rules = {r["code"] for r in data.get("rules", []) if r["kind"] == Kind.RATING}
+    if rating_rules and not data.get("sources"):
+        raise SchemeFileError("rating rules need at least one [[sources]]")
+    for source in data.get("sources", []):
+        unknown = [c for c in source.get("criteria", []) if c not in rating_rules]
+        if unknown:
+            raise SchemeFileError(f"source {source['code']}: {', '.join(unknown)} are not rating rules")
+    minimums = [_dec(g["min"], g["code"]) for g in data.get("grades", [])]
+    if minimums != sorted(minimums, reverse=True):
+        raise SchemeFileError("grades are listed from the highest minimum score down")
 
 
 def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSpec:
@@ -92,11 +146,23 @@ def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSp
         year=year,
         places=data["scheme"].get("decimal_places", 2),
         tie_breakers=tuple(t for t in data["scheme"].get("tie_breakers", "").split(",") if t),
+        method=Method(data["scheme"].get("method", Method.POINTS)),
         items=tuple(
             ItemSpec(i["code"], i["name"], bases[i["code"]], _parent_code(i["code"]),
-                     _dec(i.get("floor", "0"), i["code"]), _dec(i.get("cap"), i["code"]), n)
+                     _dec(i.get("floor", "0"), i["code"]), _dec(i.get("cap"), i["code"]), n,
+                     weight=_dec(i.get("weight"), i["code"]), group=i.get("group"), owner=i.get("owner"),
+                     target=_dec(i.get("target"), i["code"]))
             for n, i in enumerate(items)
         ),
+        sources=tuple(
+            SourceSpec(src["code"], src["name"], Decimal(src["weight"]),
+                       tuple(RaterGroupSpec(g["code"], g["name"], Decimal(g["weight"]), g.get("min", 1))
+                             for g in src.get("groups", [])),
+                       tuple(src.get("criteria", [])), src.get("calendar", "annual"))
+            for src in data.get("sources", [])
+        ),
+        grades=tuple(GradeSpec(g["code"], g.get("name", g["code"]), Decimal(g["min"]), _dec(g.get("quota"), g["code"]),
+                               g.get("needs_plan", False)) for g in data.get("grades", [])),
         rules=tuple(
             RuleSpec(r["code"], Kind(r["kind"]), r.get("item"), r["name"], _dec(r.get("amount"), r["code"]),
                      _dec(r.get("min"), r["code"]), _dec(r.get("max"), r["code"]),
@@ -121,6 +187,8 @@ def load_scheme(family: str, year: int, path: Path | None = None) -> Scheme:
             "family": head.get("family", family),
             "decimal_places": head.get("decimal_places", 2),
             "tie_breakers": head.get("tie_breakers", ""),
+            "method": head.get("method", Method.POINTS),
+            "rating_scale": {letter: str(points) for letter, points in data.get("scale", {}).items()},
         },
     )
     sections = {}
@@ -141,6 +209,9 @@ def load_scheme(family: str, year: int, path: Path | None = None) -> Scheme:
             defaults={"name": e["name"], "weight": Decimal(e["weight"]), "in_veto": e.get("veto", False),
                       "order": order},
         )
+    for u in data.get("units", []):
+        Unit.objects.get_or_create(name=u["name"], defaults={"group": UnitGroup.objects.get(code=u["group"])})
+    _load_appraisal(scheme, data)
     indicators = _load_items(scheme, data.get("items", []), sections)
     for order, r in enumerate(data.get("rules", [])):
         Rule.objects.update_or_create(
@@ -157,6 +228,27 @@ def load_scheme(family: str, year: int, path: Path | None = None) -> Scheme:
             },
         )
     return scheme
+
+
+def _load_appraisal(scheme: Scheme, data: dict) -> None:
+    for g in data.get("grades", []):
+        Grade.objects.update_or_create(
+            scheme=scheme, code=g["code"],
+            defaults={"min_score": Decimal(g["min"]), "quota": _dec(g.get("quota"), g["code"]),
+                      "needs_plan": g.get("needs_plan", False)},
+        )
+    for order, src in enumerate(data.get("sources", [])):
+        source, _ = RatingSource.objects.update_or_create(
+            scheme=scheme, code=src["code"],
+            defaults={"name": src["name"], "weight": Decimal(src["weight"]), "order": order,
+                      "calendar": src.get("calendar", "annual"), "criteria": src.get("criteria", [])},
+        )
+        for position, g in enumerate(src.get("groups", [])):
+            RaterGroup.objects.update_or_create(
+                source=source, code=g["code"],
+                defaults={"name": g["name"], "weight": Decimal(g["weight"]), "min_raters": g.get("min", 1),
+                          "order": position},
+            )
 
 
 def _bases(items: list[dict]) -> dict[str, Decimal]:
@@ -192,6 +284,10 @@ def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, 
                 "cap": _dec(item.get("cap"), code),
                 "section": sections.get(item.get("section")),
                 "order": order,
+                "weight": _dec(item.get("weight"), code),
+                "applies_to": UnitGroup.objects.get(code=item["group"]) if item.get("group") else None,
+                "owner": Unit.objects.get(name=item["owner"]) if item.get("owner") else None,
+                "target": _dec(item.get("target"), code),
             },
         )
     return loaded

@@ -5,17 +5,38 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kaohe.models import Scheme
-from kaohe.scoring import Band, EconomicSpec, GroupSpec, ItemSpec, Kind, RuleSpec, SchemeSpec
+from kaohe.scoring import (
+    Band,
+    EconomicSpec,
+    GradeSpec,
+    GroupSpec,
+    ItemSpec,
+    Kind,
+    Method,
+    RaterGroupSpec,
+    RuleSpec,
+    SchemeSpec,
+    SourceSpec,
+)
 
 
 def scheme_spec(scheme: Scheme) -> SchemeSpec:
-    indicators = list(scheme.indicators.select_related("parent").order_by("order", "id"))
+    indicators = list(scheme.indicators.select_related("parent", "applies_to", "owner").order_by("order", "id"))
     rules = list(scheme.rules.select_related("indicator").order_by("order", "id"))
     return SchemeSpec(
         code=scheme.code,
         year=scheme.year,
         places=scheme.decimal_places,
         tie_breakers=scheme.tie_breaker_list(),
+        method=Method(scheme.method),
+        sources=tuple(
+            SourceSpec(s.code, s.name, s.weight,
+                       tuple(RaterGroupSpec(g.code, g.name, g.weight, g.min_raters) for g in s.groups.all()),
+                       tuple(s.criteria), s.calendar)
+            for s in scheme.sources.prefetch_related("groups").order_by("order", "id")
+        ),
+        grades=tuple(GradeSpec(g.code, g.code, g.min_score, g.quota, g.needs_plan)
+                     for g in scheme.grades.order_by("-min_score")),
         items=tuple(
             ItemSpec(
                 code=i.code,
@@ -25,6 +46,10 @@ def scheme_spec(scheme: Scheme) -> SchemeSpec:
                 floor=i.floor,
                 cap=i.cap,
                 order=i.order,
+                weight=i.weight,
+                group=i.applies_to.code if i.applies_to else None,
+                owner=i.owner.name if i.owner else None,
+                target=i.target,
             )
             for i in indicators
         ),

@@ -1,0 +1,179 @@
+"""Weighted schemes: each leaf scored 0–100 from its measures, each parent the weighted mean of its children.
+
+Two shapes share this module:
+
+* ``weighted`` (employee appraisal, department KPIs): every subject has its own copy of the tree;
+  a leaf without anything to score is left out and its siblings' weights are renormalised.
+* ``objectives`` (management by objectives): one target tree, shared; a task without progress has
+  completed nothing (0); each owner is scored on the nodes they answer for.
+
+Every node's score is rounded half-up to the scheme's places, and a parent is computed from its
+children's rounded scores, so a reader can redo every step from the figures shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from .facts import Measure, RatingTally, UnitFact
+from .formulas import MEASURED, rating
+from .result import ItemResult, Line, UnitResult
+from .spec import Kind, SchemeSpec
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+NOT_APPLICABLE = object()  # the node is for another group (a sales KPI, for the finance department)
+
+
+class WeightedPlan:
+    def __init__(self, scheme: SchemeSpec, with_lines: bool) -> None:
+        self.scheme = scheme
+        self.with_lines = with_lines
+        self.children = scheme.children()
+        self.rule_of = {r.item: r for r in scheme.rules if r.item and (r.kind in MEASURED or r.kind == Kind.RATING)}
+        self.quantum = ONE.scaleb(-scheme.places)
+
+    def round(self, value: Decimal) -> Decimal:
+        return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
+
+    # -- weighted: a tree per subject -------------------------------------------------------------
+    def score_unit(self, unit: UnitFact, ratings: list[RatingTally], measures: list[Measure]) -> UnitResult:
+        by_rule: dict[str, dict[tuple[str, str], RatingTally]] = defaultdict(dict)
+        for tally in ratings:
+            by_rule[tally.rule][(tally.source, tally.group)] = tally
+        measured = {m.rule: m for m in measures}
+        items: dict[str, ItemResult] = {}
+        notes: list[dict] = []
+
+        def leaf(item) -> Decimal | None:
+            rule = self.rule_of.get(item.code)
+            if rule is None:
+                return None
+            if rule.kind == Kind.RATING:
+                score, detail = rating(rule.code, by_rule.get(rule.code, {}), self.scheme.sources)
+            else:
+                measure = measured.get(rule.code)
+                score, detail = (MEASURED[rule.kind](rule, measure, item.target) if measure
+                                 else (None, {"problem": "nothing measured"}))
+            return self._finish_leaf(item, rule, score, detail, items, notes)
+
+        def node(item):
+            if item.group and item.group != unit.group:
+                return NOT_APPLICABLE
+            kids = self.children.get(item.code)
+            if not kids:
+                return leaf(item)
+            return self._parent(item, [(kid, node(kid)) for kid in kids], items, notes, missing_is_zero=False)
+
+        categories = {}
+        parts = []
+        for category in self.children.get(None, []):
+            score = node(category)
+            parts.append((category, score))
+            if score is not NOT_APPLICABLE and score is not None:
+                categories[category.code] = score
+        total = self._mean(parts, notes, None, missing_is_zero=False)
+        return UnitResult(unit=unit.name, group=unit.group, total=total if total is not None else ZERO,
+                          categories=categories, items=items, notes=tuple(notes),
+                          warnings=() if total is not None else ("nothing to score",))
+
+    # -- objectives: one shared tree, scored per owner -------------------------------------------
+    def score_owners(self, units: list[UnitFact], measures: list[Measure]) -> list[UnitResult]:
+        measured = {m.rule: m for m in measures}
+        items: dict[str, ItemResult] = {}
+        notes: list[dict] = []
+
+        def node(item) -> Decimal:
+            kids = self.children.get(item.code)
+            if kids:
+                return self._parent(item, [(kid, node(kid)) for kid in kids], items, notes, missing_is_zero=True)
+            rule = self.rule_of.get(item.code)
+            measure = measured.get(rule.code) if rule else None
+            if rule is None or measure is None:
+                score, detail = ZERO, {"problem": "no progress reported", "target": item.target}
+            else:
+                score, detail = MEASURED[rule.kind](rule, measure, item.target)
+                if score is None:
+                    score = ZERO
+            return self._finish_leaf(item, rule, score, detail, items, notes)
+
+        for category in self.children.get(None, []):
+            node(category)
+        by_code = {i.code: i for i in self.scheme.items}
+        results = []
+        for unit in units:
+            owned = [by_code[code] for code in items if by_code[code].owner == unit.name]
+            mine = {i.code: items[i.code] for i in owned}
+            # A node already counts every owned node under it: the total is over the topmost ones.
+            top = [i for i in owned if not self._owned_above(i, unit.name, by_code)]
+            total = self._mean([(i, items[i.code].score) for i in top], [], None, missing_is_zero=True)
+            results.append(UnitResult(
+                unit=unit.name, group=unit.group, total=total if total is not None else ZERO,
+                categories={code: item.score for code, item in mine.items()}, items=mine,
+                notes=tuple(n for n in notes if n.get("item") in mine),
+                warnings=() if owned else ("owns no objective",),
+            ))
+        return results
+
+    @staticmethod
+    def _owned_above(item, owner: str, by_code: dict) -> bool:
+        parent = by_code.get(item.parent) if item.parent else None
+        while parent is not None:
+            if parent.owner == owner:
+                return True
+            parent = by_code.get(parent.parent) if parent.parent else None
+        return False
+
+    # -- shared steps ------------------------------------------------------------------------------
+    def _finish_leaf(self, item, rule, score, detail, items, notes) -> Decimal | None:
+        if score is None:
+            notes.append({"item": item.code, "left_out": detail.get("problem", "no ratings")})
+            return None
+        raw = score
+        if item.floor is not None and score < item.floor:
+            score = item.floor
+        if item.cap is not None and score > item.cap:
+            score = item.cap
+        score = self.round(score)
+        if detail.get("renormalised"):
+            notes.append({"item": item.code, "renormalised": [m["source"] for m in detail["missing"]]})
+        lines = (Line("measure", score, rule.code if rule else None, {"kind": str(rule.kind) if rule else None,
+                                                                        **detail}),) if self.with_lines else ()
+        items[item.code] = ItemResult(item.code, ZERO, self.round(raw), score, lines, item.weight)
+        return score
+
+    def _parent(self, item, parts, items, notes, *, missing_is_zero: bool) -> Decimal | None:
+        score = self._mean(parts, notes, item.code, missing_is_zero=missing_is_zero)
+        if score is None:
+            notes.append({"item": item.code, "left_out": "nothing to score"})
+            return None
+        if item.floor is not None and score < item.floor:
+            score = item.floor
+        if item.cap is not None and score > item.cap:
+            score = item.cap
+        lines = ()
+        if self.with_lines:
+            lines = (Line("weights", score, None, {"children": [
+                {"item": kid.code, "weight": kid.weight, "score": s} for kid, s in parts
+                if s is not NOT_APPLICABLE]}),)
+        items[item.code] = ItemResult(item.code, ZERO, score, score, lines, item.weight)
+        return score
+
+    def _mean(self, parts, notes, code, *, missing_is_zero: bool) -> Decimal | None:
+        weighted = weights = ZERO
+        left_out = []
+        for kid, score in parts:
+            if score is NOT_APPLICABLE:
+                continue
+            weight = kid.weight if kid.weight is not None else ONE
+            if score is None:
+                if not missing_is_zero:
+                    left_out.append(kid.code)
+                    continue
+                score = ZERO
+            weighted += weight * score
+            weights += weight
+        if left_out and weights:
+            notes.append({"item": code, "renormalised": left_out})
+        return self.round(weighted / weights) if weights else None
