@@ -97,7 +97,7 @@ class Rating(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="ratings", verbose_name=_("rated"))
     rule = models.ForeignKey(Rule, models.PROTECT, related_name="ratings", verbose_name=_("criterion"))
     source = models.ForeignKey(RatingSource, models.PROTECT, related_name="ratings", verbose_name=_("source"))
-    group = models.SlugField(_("rater group"), max_length=30, default="all")
+    rater_group = models.SlugField(_("rater group"), max_length=30, default="all")
     rater = models.CharField(_("rater"), max_length=150,
                              help_text=_("A user name, or any stable key (a customer survey number)."))
     period = models.CharField(_("period"), max_length=10, help_text=_("2026, 2026-H1, 2026-Q2 or 2026-05"))
@@ -110,11 +110,12 @@ class Rating(models.Model):
 
     class Meta:
         app_label = "kaohe"
-        constraints = [models.UniqueConstraint(fields=["scheme", "unit", "rule", "source", "group", "rater", "period"],
-                                               name="one_rating_per_rater_period")]
+        constraints = [models.UniqueConstraint(
+            fields=["scheme", "unit", "rule", "source", "rater_group", "rater", "period"],
+            name="one_rating_per_rater_period")]
         indexes = [
             # Covers the scoring GROUP BY (unit, rule, source, group).
-            models.Index(fields=["scheme", "unit", "rule", "source", "group", "date", "value"],
+            models.Index(fields=["scheme", "unit", "rule", "source", "rater_group", "date", "value"],
                          name="rating_scoring_cover"),
             models.Index(fields=["scheme", "rater"], name="rating_by_rater"),
         ]
@@ -122,7 +123,7 @@ class Rating(models.Model):
         verbose_name_plural = _("ratings")
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.rule.code} {self.source.code}/{self.group} {self.value}"
+        return f"{self.unit} {self.rule.code} {self.source.code}/{self.rater_group} {self.value}"
 
 
 class Measurement(models.Model):

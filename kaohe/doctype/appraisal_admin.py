@@ -25,7 +25,7 @@ class GradeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Rating)
 class RatingAdmin(SimpleHistoryAdmin):
-    list_display = ["unit", "rule", "source", "group", "rater", "period", "value", "letter"]
+    list_display = ["unit", "rule", "source", "rater_group", "rater", "period", "value", "letter"]
     list_filter = ["scheme", "source", "period"]
     list_select_related = ["unit", "rule", "source"]
     search_fields = ["unit__name", "rater"]

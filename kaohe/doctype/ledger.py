@@ -19,7 +19,9 @@ MONEY = {"max_digits": 20, "decimal_places": 4}
 class ImportBatch(models.Model):
     """One accepted import file; its fingerprint makes re-importing the same rows a no-op."""
 
-    KINDS = [("units", _("units")), ("economy", _("economic figures")), ("ledger", _("ledger rows"))]
+    KINDS = [("units", _("units")), ("economy", _("economic figures")), ("ledger", _("ledger rows")),
+             ("groups", _("org units")), ("ratings", _("ratings")), ("measures", _("measurements")),
+             ("objectives", _("objectives"))]
 
     kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
     scheme = models.ForeignKey(Scheme, models.CASCADE, null=True, blank=True, related_name="batches",

@@ -39,17 +39,36 @@ def _reasons(unit) -> str:
     return ";".join(r["code"] + (f"({r['indicator']})" if r.get("indicator") else "") for r in reasons)
 
 
+def _union(units, field: str) -> list[str]:
+    """Every category (or item) code any unit has, in first-seen order: with department KPIs or
+    objectives, units do not all share one set."""
+    seen: dict[str, None] = {}
+    for unit in units:
+        seen.update(dict.fromkeys(getattr(unit, field)))
+    return list(seen)
+
+
+def _cell(mapping: dict, code: str, score=lambda v: v) -> str:
+    return plain(score(mapping[code])) if code in mapping else ""
+
+
+def _graded(result: SchemeResult) -> bool:
+    return any(u.grade for u in result.units)
+
+
 def as_csv(result: SchemeResult) -> str:
     units = ordered_units(result)
-    categories = list(units[0].categories) if units else []
-    items = list(units[0].items) if units else []
+    categories, items = _union(units, "categories"), _union(units, "items")
+    graded = _graded(result)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["unit", "group", "rank", "prize", "total", "vetoed", "reasons",
+    writer.writerow(["unit", "group", "rank", "prize", "total", *(["grade"] if graded else []), "vetoed", "reasons",
                      *[f"category {c}" for c in categories], *[f"item {i}" for i in items]])
     for u in units:
-        writer.writerow([u.unit, u.group, u.rank or "", u.prize or "", plain(u.total), int(u.vetoed), _reasons(u),
-                         *[plain(u.categories[c]) for c in categories], *[plain(u.items[i].score) for i in items]])
+        writer.writerow([u.unit, u.group, u.rank or "", u.prize or "", plain(u.total),
+                         *([u.grade or ""] if graded else []), int(u.vetoed), _reasons(u),
+                         *[_cell(u.categories, c) for c in categories],
+                         *[_cell(u.items, i, lambda item: item.score) for i in items]])
     return out.getvalue()
 
 
@@ -64,11 +83,13 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def as_table(result: SchemeResult) -> str:
     units = ordered_units(result)
-    categories = list(units[0].categories) if units else []
-    header = ["group", "rank", "prize", "unit", "total", *categories, "veto" if result.year_end else "at risk"]
+    categories = _union(units, "categories")
+    graded = _graded(result)
+    header = ["group", "rank", "prize", "unit", "total", *categories, *(["grade"] if graded else []),
+              "veto" if result.year_end else "at risk"]
     rows = [
         [u.group, str(u.rank or "—"), str(u.prize or ""), u.unit, plain(u.total),
-         *[plain(u.categories[c]) for c in categories], _reasons(u)]
+         *[_cell(u.categories, c) for c in categories], *([u.grade or ""] if graded else []), _reasons(u)]
         for u in units
     ]
     widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]

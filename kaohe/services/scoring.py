@@ -17,8 +17,20 @@ from decimal import Decimal
 
 from django.db import connection
 
-from kaohe.models import EconomicFigure, LedgerEntry, Scheme, Unit
-from kaohe.scoring import AsOf, Figure, Row, SchemeResult, SchemeSpec, Tally, UnitFact, score_scheme
+from kaohe.models import EconomicFigure, LedgerEntry, Measurement, Rating, Scheme, Unit
+from kaohe.scoring import (
+    AsOf,
+    Figure,
+    Measure,
+    Method,
+    RatingTally,
+    Row,
+    SchemeResult,
+    SchemeSpec,
+    Tally,
+    UnitFact,
+    score_scheme,
+)
 from kaohe.scoring.spec import ROW_KINDS, Kind
 
 from .spec import scheme_spec
@@ -40,7 +52,8 @@ def score(scheme: Scheme, as_of: AsOf | None = None, group: str | None = None, e
     ``units`` limits the result to those units (their ranks are then meaningless).
     """
     facts = load_facts(scheme, as_of, group, explain, units)
-    return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain)
+    return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain,
+                        ratings=facts.ratings, measures=facts.measures)
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,8 @@ class Facts:
     units: list[UnitFact]
     tallies: list[Tally]
     figures: list[Figure]
+    ratings: list[RatingTally] = ()
+    measures: list[Measure] = ()
 
 
 def load_facts(
@@ -71,6 +86,12 @@ def load_facts(
     units = list(chosen.values_list("id", "name", "group__code"))
     names = {uid: name for uid, name, _g in units}
     rules = dict(scheme.rules.values_list("id", "code"))
+    unit_facts = [UnitFact(name, group_code) for _uid, name, group_code in units]
+    if spec.method != Method.POINTS:
+        only = sorted(names) if units is not None else None
+        cutoff = month_end(as_of)
+        return Facts(spec, as_of, unit_facts, [], [], _ratings(scheme, cutoff, names, rules, only),
+                     _measures(scheme, cutoff, names, rules, objectives=spec.method == Method.OBJECTIVES))
     row_rules = set(scheme.rules.filter(kind__in=[*ROW_KINDS, Kind.VETO]).values_list("id", flat=True))
 
     cutoff = month_end(as_of)
@@ -83,7 +104,7 @@ def load_facts(
         rows.update(_latest_rows(scheme.pk, cutoff, latest_only))
     tallies = _tallies(scheme.pk, cutoff, names, rules, rows, only)
     figures = _figures(scheme.pk, names, as_of)
-    return Facts(spec, as_of, [UnitFact(name, group_code) for _uid, name, group_code in units], tallies, figures)
+    return Facts(spec, as_of, unit_facts, tallies, figures)
 
 
 class _Decimals:
@@ -225,3 +246,51 @@ def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int]) -> dict[tuple
     dec = _Decimals()
     return {(u, r): [Row(pk, str(day), dec.stored(q), dec.stored(p), note)]
             for pk, u, r, day, q, p, note in fetched}
+
+
+RATING_SCALE = 2  # a rating's decimal places
+
+
+def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[int] | None) -> list[RatingTally]:
+    """Ratings summed per (subject, criterion, source, rater group): counts and sums, never raters."""
+    table = Rating._meta.db_table
+    total = f"SUM(ROUND(value * {10**RATING_SCALE}))" if connection.vendor == "sqlite" else "SUM(value)"
+    where, extra = _unit_filter(only)
+    sql = (f"SELECT unit_id, rule_id, source_id, rater_group, COUNT(*), {total} FROM {table} "
+           f"WHERE scheme_id = %s AND date <= %s{where} GROUP BY unit_id, rule_id, source_id, rater_group")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scheme.pk, connection.ops.adapt_datefield_value(cutoff), *extra])
+        fetched = cursor.fetchall()
+    sources = dict(scheme.sources.values_list("id", "code"))
+    sqlite = connection.vendor == "sqlite"
+    cache: dict = {}
+
+    def exact(value) -> Decimal:
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = Decimal(int(value)).scaleb(-RATING_SCALE) if sqlite else Decimal(value)
+        return found
+
+    return [RatingTally(names[u], rules[r], sources[s], g, n, exact(t))
+            for u, r, s, g, n, t in fetched if u in names]
+
+
+def _measures(scheme: Scheme, cutoff: date, names: dict, rules: dict, *, objectives: bool) -> list[Measure]:
+    """The latest value per (subject, indicator) as of ``cutoff``, with the latest target given."""
+    fetched = (Measurement.objects.filter(scheme=scheme, date__lte=cutoff).order_by("date", "id")
+               .values_list("unit_id", "rule_id", "actual", "target"))
+    latest: dict[tuple, list] = {}
+    for unit_id, rule_id, actual, target in fetched:
+        if objectives:
+            unit = ""
+        elif unit_id in names:
+            unit = names[unit_id]
+        else:
+            continue
+        entry = latest.setdefault((unit, rule_id), [None, None, 0])
+        entry[0] = actual
+        entry[1] = target if target is not None else entry[1]
+        entry[2] += 1
+    stored = _Decimals().stored
+    return [Measure(unit, rules[rule_id], stored(actual), stored(target), count)
+            for (unit, rule_id), (actual, target, count) in latest.items()]

@@ -5,7 +5,7 @@ from kaohe.management.importing import run_import
 
 
 class Command(BaseCommand):
-    help = "Import assessed units from CSV or XLSX with columns name,group (town, entity or direct)."
+    help = "Import assessed units or people from CSV or XLSX: name,group and optionally user (a login)."
 
     def add_arguments(self, parser):
         parser.add_argument("file")

@@ -1,0 +1,106 @@
+"""Measured values: ``indicator,actual,date`` and optionally ``unit,target,note``.
+
+Department KPIs name the department in ``unit`` and give its ``target`` (a banded indicator needs
+none). Objectives' progress leaves ``unit`` empty (the task's owner is in the scheme) and takes the
+target from the task. Each row reports the cumulative actual as of its date; the latest counts.
+Keyed by (unit, indicator, date): importing again replaces the value, with its history kept.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kaohe.models import ImportBatch, Measurement, Scheme, Unit
+from kaohe.scoring import Method
+from kaohe.scoring.spec import TARGET_KINDS, WEIGHTED_KINDS, Kind
+
+from .errors import ImportRejected, RowError
+from .fields import CellError, fingerprint, fold, parse_date, parse_decimal
+from .outcome import ImportOutcome
+from .reader import read_table
+
+
+def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
+    table = read_table(data, filename, ["indicator", "actual", "date"], ["unit", "target", "note"])
+    objectives = scheme.method == Method.OBJECTIVES
+    groups = scheme.groups.values_list("group_id", flat=True)
+    units = dict(Unit.objects.filter(group_id__in=groups).values_list("name", "id"))
+    measured = [k for k in WEIGHTED_KINDS if k != Kind.RATING]
+    rules = {r.code: r for r in scheme.rules.filter(kind__in=measured).select_related("indicator__owner")}
+    errors: list[RowError] = []
+    seen: dict[tuple, int] = {}
+    rows = []
+    for line, cells in table.rows:
+        bad = len(errors)
+
+        def fail(column: str, code: str, message: str, cells=cells, line=line) -> None:
+            errors.append(RowError(line, column, cells.get(column, ""), code, message))
+
+        code = fold(cells["indicator"])
+        rule = rules.get(code)
+        if rule is None:
+            fail("indicator", "unknown_indicator", f"not a measured indicator of {scheme.code}; expected one of "
+                                                   f"{', '.join(rules)}")
+        unit = cells.get("unit", "")
+        if objectives:
+            owner = rule.indicator.owner if rule and rule.indicator else None
+            if unit and (owner is None or unit != owner.name):
+                fail("unit", "not_the_owner", "leave it empty: the task's owner is "
+                                              f"{owner.name if owner else 'not set'} in the scheme")
+            unit = ""
+        elif unit not in units:
+            fail("unit", "unknown_unit" if unit else "required", f"not a unit assessed under {scheme.code}")
+        values = {}
+        for column in ("actual", "target"):
+            if cells.get(column):
+                try:
+                    values[column] = parse_decimal(cells[column])
+                except CellError as exc:
+                    fail(column, exc.code, str(exc))
+        if not cells["actual"]:
+            fail("actual", "required", "a number is required")
+        if values.get("target") is not None and values["target"] <= 0:
+            fail("target", "not_positive", "a target must be above zero")
+        if rule and not objectives and rule.kind in TARGET_KINDS and not cells.get("target"):
+            fail("target", "required", f"{rule.kind} compares with a target; give it")
+        try:
+            day = parse_date(cells["date"])
+            if day.year != scheme.year:
+                fail("date", "date_outside_year", f"the date must be in the scheme's year {scheme.year}")
+        except CellError as exc:
+            fail("date", exc.code, str(exc))
+        key = (unit, code, cells["date"])
+        if len(errors) == bad and key in seen:
+            fail("date", "duplicate_row", f"this indicator and date are already on line {seen[key]}")
+        if len(errors) == bad:
+            seen[key] = line
+            rows.append((units.get(unit), rule.pk, day, values["actual"], values.get("target"), cells.get("note", ""),
+                         (unit, code, day.isoformat())))
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+@transaction.atomic
+def import_measures(data: bytes, filename: str, scheme: Scheme, *, acting_user=None) -> ImportOutcome:
+    rows = validate_measures(data, filename, scheme)
+    batch = ImportBatch.objects.create(
+        kind="measures", scheme=scheme, filename=filename, row_count=len(rows), created_by=acting_user,
+        fingerprint=fingerprint("measures", scheme.code, [(*r[6], r[3], r[4]) for r in rows]),
+    )
+    existing = {(m.unit_id, m.rule_id, m.date): m for m in Measurement.objects.filter(scheme=scheme)}
+    new, changed = [], []
+    for unit_id, rule_id, day, actual, target, note, _key in rows:
+        found = existing.get((unit_id, rule_id, day))
+        if found is None:
+            new.append(Measurement(scheme=scheme, unit_id=unit_id, rule_id=rule_id, date=day, actual=actual,
+                                   target=target, note=note, batch=batch, created_by=acting_user))
+        elif (found.actual, found.target, found.note) != (actual, target, note):
+            found.actual, found.target, found.note, found.batch = actual, target, note, batch
+            changed.append(found)
+    if new:
+        bulk_create_with_history(new, Measurement, default_user=acting_user)
+    if changed:
+        bulk_update_with_history(changed, Measurement, ["actual", "target", "note", "batch"], default_user=acting_user)
+    return ImportOutcome("measures", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))

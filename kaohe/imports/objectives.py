@@ -1,0 +1,137 @@
+"""An objectives tree: ``code,name,weight,owner`` and optionally ``target,kind,cap,rule``.
+
+The parent comes from the code (``1.2.3`` belongs to ``1.2``). Weights under one parent must add
+to 100. A leaf is a task: ``kind`` is ratio (default), capped (needs ``cap``) or lower_better, and
+progress entries name it by ``rule`` (default: its code). The file is the whole tree: nodes that are
+not in it are removed, unless progress was already recorded against them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from kaohe.models import ImportBatch, Indicator, Measurement, Rule, Scheme, Unit
+from kaohe.scoring import Method
+from kaohe.scoring.spec import TARGET_KINDS
+
+from .errors import ImportRejected, RowError
+from .fields import CellError, fingerprint, fold, parse_decimal
+from .outcome import ImportOutcome
+from .reader import read_table
+
+KINDS = sorted(str(k) for k in TARGET_KINDS)
+
+
+def _parent(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def validate_objectives(data: bytes, filename: str, scheme: Scheme) -> list[dict]:
+    if scheme.method != Method.OBJECTIVES:
+        raise ImportRejected([RowError(0, "", scheme.code, "not_objectives", "this scheme is not an objectives tree")])
+    table = read_table(data, filename, ["code", "name", "weight", "owner"], ["target", "kind", "cap", "rule"])
+    units = set(Unit.objects.filter(group_id__in=scheme.groups.values_list("group_id", flat=True))
+                .values_list("name", flat=True))
+    errors: list[RowError] = []
+    nodes: dict[str, dict] = {}
+    for line, cells in table.rows:
+        bad = len(errors)
+
+        def fail(column: str, code: str, message: str, cells=cells, line=line) -> None:
+            errors.append(RowError(line, column, cells.get(column, ""), code, message))
+
+        code = fold(cells["code"])
+        if not code:
+            fail("code", "required", "a code is required")
+        elif code in nodes:
+            fail("code", "duplicate_row", f"this code is already on line {nodes[code]['line']}")
+        if not cells["name"]:
+            fail("name", "required", "a name is required")
+        if cells["owner"] not in units:
+            fail("owner", "unknown_unit", f"not a person or department assessed under {scheme.code}")
+        node = {"line": line, "code": code, "name": cells["name"], "owner": cells["owner"],
+                "rule": fold(cells.get("rule", "")) or code, "kind": fold(cells.get("kind", "")) or "ratio"}
+        for column in ("weight", "target", "cap"):
+            node[column] = None
+            if cells.get(column):
+                try:
+                    node[column] = parse_decimal(cells[column])
+                except CellError as exc:
+                    fail(column, exc.code, str(exc))
+        if not cells["weight"]:
+            fail("weight", "required", "a weight in percent is required")
+        elif node["weight"] is not None and node["weight"] <= 0:
+            fail("weight", "not_positive", "a weight must be above zero")
+        if node["kind"] not in KINDS:
+            fail("kind", "unknown_kind", f"expected one of {', '.join(KINDS)}")
+        if node["kind"] == "capped" and node["cap"] is None:
+            fail("cap", "required", "a capped task needs its cap (e.g. 120)")
+        if len(errors) == bad:
+            nodes[code] = node
+    for node in nodes.values():
+        parent = _parent(node["code"])
+        if parent and parent not in nodes:
+            errors.append(RowError(node["line"], "code", node["code"], "unknown_parent", f"no node {parent} above it"))
+    parents = {_parent(c) for c in nodes}
+    families: dict[str | None, list[dict]] = {}
+    for node in nodes.values():
+        families.setdefault(_parent(node["code"]), []).append(node)
+        if node["code"] not in parents and node["target"] is None:
+            errors.append(RowError(node["line"], "target", "", "required", "a task needs a measurable target"))
+    for parent, kids in families.items():
+        total = sum((k["weight"] for k in kids if k["weight"] is not None), Decimal(0))
+        if total != 100:
+            where = f"under {parent}" if parent else "at the top"
+            listed = ", ".join(f"{k['code']} (line {k['line']}): {k['weight']}" for k in kids)
+            errors.append(RowError(kids[0]["line"], "weight", str(total), "weights_not_100",
+                                   f"the weights {where} add to {total}, not 100: {listed}"))
+    rule_codes = [n["rule"] for n in nodes.values() if n["code"] not in parents]
+    for node in nodes.values():
+        if node["code"] not in parents and rule_codes.count(node["rule"]) > 1:
+            errors.append(RowError(node["line"], "rule", node["rule"], "duplicate_rule", "two tasks share this rule"))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+    for node in nodes.values():
+        node["leaf"] = node["code"] not in parents
+    return list(nodes.values())
+
+
+@transaction.atomic
+def import_objectives(data: bytes, filename: str, scheme: Scheme, *, acting_user=None) -> ImportOutcome:
+    nodes = validate_objectives(data, filename, scheme)
+    codes = {n["code"] for n in nodes}
+    rules = {n["rule"] for n in nodes if n["leaf"]}
+    stale_rules = scheme.rules.exclude(code__in=rules)
+    used = set(Measurement.objects.filter(rule__in=stale_rules).values_list("rule__code", flat=True))
+    if used:
+        raise ImportRejected([RowError(0, "rule", code, "has_progress",
+                                       "progress is recorded against this task; keep it in the file")
+                              for code in sorted(used)])
+    stale_rules.delete()
+    scheme.indicators.exclude(code__in=codes).delete()
+    owners = dict(Unit.objects.filter(name__in={n["owner"] for n in nodes}).values_list("name", "id"))
+    section = scheme.indicators.filter(section__isnull=False).values_list("section_id", flat=True).first()
+    saved: dict[str, Indicator] = {}
+    created = 0
+    order_of = {n["code"]: position for position, n in enumerate(nodes)}  # the file's order
+    for node in sorted(nodes, key=lambda n: n["code"].count(".")):  # parents before their children
+        order = order_of[node["code"]]
+        parent = _parent(node["code"])
+        saved[node["code"]], made = Indicator.objects.update_or_create(
+            scheme=scheme, code=node["code"],
+            defaults={"name": node["name"], "parent": saved.get(parent), "weight": node["weight"],
+                      "owner_id": owners[node["owner"]], "target": node["target"], "order": order,
+                      "section_id": section if parent is None else None},
+        )
+        created += made
+        if node["leaf"]:
+            Rule.objects.update_or_create(scheme=scheme, code=node["rule"], defaults={
+                "name": node["name"], "kind": node["kind"], "indicator": saved[node["code"]],
+                "max_points": node["cap"], "order": order})
+    batch = ImportBatch.objects.create(
+        kind="objectives", scheme=scheme, filename=filename, row_count=len(nodes), created_by=acting_user,
+        fingerprint=fingerprint("objectives", scheme.code, [(n["code"], n["weight"], n["target"]) for n in nodes]),
+    )
+    return ImportOutcome("objectives", len(nodes), batch.pk, created, len(nodes) - created, 0)

@@ -1,0 +1,138 @@
+"""Ratings: ``ratee,criterion,source,group,rater,rating,period`` (``group`` optional for a source without
+rater groups). ``rating`` is a letter of the scheme's scale (A/B/C/D) or points from 0 to 100.
+
+Keyed by (ratee, criterion, source, group, rater, period): importing again replaces a rating and its
+history keeps the old one, so the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kaohe.models import ImportBatch, Membership, Rating, Role, Scheme, Unit
+from kaohe.scoring import Kind
+
+from .errors import ImportRejected, RowError
+from .fields import CellError, fingerprint, fold, parse_decimal
+from .outcome import ImportOutcome
+from .periods import parse_period
+from .reader import read_table
+
+HUNDRED = Decimal(100)
+RATER_MAX = Rating._meta.get_field("rater").max_length
+
+
+def parse_rating(text: str, scale: dict[str, str]) -> tuple[Decimal, str]:
+    """(points, letter): a letter of the scale, or a number from 0 to 100 with at most 2 decimals."""
+    letter = fold(text).upper()
+    if letter in scale:
+        return Decimal(scale[letter]), letter
+    try:
+        value = parse_decimal(text)
+    except CellError:
+        letters = "/".join(scale) or "none"
+        raise CellError("bad_rating", f"neither a letter of this scheme's scale ({letters}) nor a number") from None
+    if not 0 <= value <= HUNDRED:
+        raise CellError("out_of_range", "points go from 0 to 100")
+    if value != value.quantize(Decimal("0.01")):
+        raise CellError("too_precise", "more than 2 decimal places")
+    return value, ""
+
+
+class _Lookups:
+    def __init__(self, scheme: Scheme) -> None:
+        groups = scheme.groups.values_list("group_id", flat=True)
+        self.units = dict(Unit.objects.filter(group_id__in=groups).values_list("name", "id"))
+        self.rules = dict(scheme.rules.filter(kind=Kind.RATING).values_list("code", "id"))
+        self.sources = {s.code: s for s in scheme.sources.prefetch_related("groups")}
+        self.groups = {code: {g.code for g in s.groups.all()} for code, s in self.sources.items()}
+        # a person's own login, so that rating oneself is refused outside self-assessment
+        self.logins = dict(Membership.objects.filter(role=Role.UNIT, unit_id__in=self.units.values())
+                           .values_list("unit_id", "user__username"))
+
+
+def validate_ratings(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
+    table = read_table(data, filename, ["ratee", "criterion", "source", "rater", "rating", "period"], ["group"])
+    known = _Lookups(scheme)
+    scale = {k.upper(): v for k, v in scheme.rating_scale.items()}
+    errors: list[RowError] = []
+    seen: dict[tuple, int] = {}
+    rows = []
+    for line, cells in table.rows:
+        bad = len(errors)
+
+        def fail(column: str, code: str, message: str, cells=cells, line=line) -> None:
+            errors.append(RowError(line, column, cells.get(column, ""), code, message))
+
+        ratee = cells["ratee"]
+        if ratee not in known.units:
+            fail("ratee", "unknown_unit" if ratee else "required", f"not a person assessed under {scheme.code}")
+        criterion = fold(cells["criterion"])
+        if criterion not in known.rules:
+            fail("criterion", "unknown_criterion", f"expected one of {', '.join(known.rules)}")
+        source = known.sources.get(fold(cells["source"]))
+        group = fold(cells.get("group", "")) or "all"
+        if source is None:
+            fail("source", "unknown_source", f"expected one of {', '.join(known.sources)}")
+        else:
+            if criterion in known.rules and source.criteria and criterion not in source.criteria:
+                fail("criterion", "not_rated_by_source", f"{source.code} rates only {', '.join(source.criteria)}")
+            allowed = known.groups[source.code]
+            if (allowed and group not in allowed) or (not allowed and group != "all"):
+                expected = ", ".join(sorted(allowed)) if allowed else "nothing (leave it empty)"
+                fail("group", "unknown_group", f"{source.code}'s rater groups are {expected}")
+        rater = cells["rater"]
+        if not rater:
+            fail("rater", "required", "say who rated (a user name or a survey key)")
+        elif len(rater) > RATER_MAX:
+            fail("rater", "too_long", f"longer than {RATER_MAX} characters")
+        elif group != "self" and ratee in known.units and rater in {ratee, known.logins.get(known.units[ratee])}:
+            fail("rater", "rates_self", "a person rates themselves only in a self-assessment group")
+        try:
+            value, letter = parse_rating(cells["rating"], scale)
+        except CellError as exc:
+            fail("rating", exc.code, str(exc))
+        period = end = None
+        if source is not None:
+            try:
+                period, end = parse_period(cells["period"], source.calendar, scheme.year)
+            except CellError as exc:
+                fail("period", exc.code, str(exc))
+        key = (ratee, criterion, source.code if source else "", group, rater, period)
+        if len(errors) == bad and key in seen:
+            fail("rater", "duplicate_row", f"the same rater, criterion and period are already on line {seen[key]}")
+        if len(errors) == bad:
+            seen[key] = line
+            rows.append((known.units[ratee], known.rules[criterion], source.pk, group, rater, period, end,
+                         value, letter, key))
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+@transaction.atomic
+def import_ratings(data: bytes, filename: str, scheme: Scheme, *, acting_user=None) -> ImportOutcome:
+    rows = validate_ratings(data, filename, scheme)
+    batch = ImportBatch.objects.create(
+        kind="ratings", scheme=scheme, filename=filename, row_count=len(rows), created_by=acting_user,
+        fingerprint=fingerprint("ratings", scheme.code, [(*r[9], r[7]) for r in rows]),
+    )
+    existing = {(r.unit_id, r.rule_id, r.source_id, r.rater_group, r.rater, r.period): r
+                for r in Rating.objects.filter(scheme=scheme, unit_id__in={r[0] for r in rows})}
+    new, changed = [], []
+    for unit_id, rule_id, source_id, group, rater, period, end, value, letter, _key in rows:
+        found = existing.get((unit_id, rule_id, source_id, group, rater, period))
+        if found is None:
+            new.append(Rating(scheme=scheme, unit_id=unit_id, rule_id=rule_id, source_id=source_id, rater_group=group,
+                              rater=rater, period=period, date=end, value=value, letter=letter, batch=batch))
+        elif found.value != value or found.letter != letter:
+            found.value, found.letter, found.batch = value, letter, batch
+            changed.append(found)
+    if new:
+        bulk_create_with_history(new, Rating, default_user=acting_user, batch_size=2000)
+    if changed:
+        bulk_update_with_history(changed, Rating, ["value", "letter", "batch"], default_user=acting_user)
+    return ImportOutcome("ratings", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))
