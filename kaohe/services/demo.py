@@ -103,7 +103,9 @@ def load_demo_people(password: str) -> list[str]:
             for section in Section.objects.all():
                 Membership.objects.get_or_create(user=user, role=role, section=section)
         elif role == "unit":
-            Membership.objects.get_or_create(user=user, role=role, unit=Unit.objects.get(name=scope))
+            unit = Unit.objects.filter(name=scope).first()
+            if unit is not None:
+                Membership.objects.get_or_create(user=user, role=role, unit=unit)
         else:
             Membership.objects.get_or_create(user=user, role=role, section=None, unit=None)
     return made

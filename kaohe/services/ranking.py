@@ -1,16 +1,30 @@
 """A round's scored result for pages, cached until anything that feeds it changes.
 
-The key carries the newest ledger row, the newest economic-figure, rule and item history rows and
-the round's version, so a new row or an edited rule makes a new key: nothing is ever invalidated
-by hand, and a stale result cannot be served.
+The key carries the newest ledger row, the newest history rows of economic figures, ratings,
+measurements, rules, items, sources and grades, and the round's version, so a new row or an
+edited rule makes a new key: nothing is ever invalidated by hand, and a stale result cannot be
+served.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.cache import cache
 from django.db.models import Max, Subquery
 
-from kaohe.models import EconomicFigure, Indicator, LedgerEntry, Rule, Scheme
+from kaohe.models import (
+    EconomicFigure,
+    Grade,
+    Indicator,
+    LedgerEntry,
+    Measurement,
+    RaterGroup,
+    Rating,
+    RatingSource,
+    Rule,
+    Scheme,
+)
 from kaohe.report.scores import jsonable
 from kaohe.scoring import SchemeResult, UnitResult
 
@@ -28,6 +42,14 @@ def fingerprint(round_) -> str:
         .annotate(n=Max("history_id")),
         "rules": Rule.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
         "items": Indicator.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
+        "ratings": Rating.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
+        "measures": Measurement.history.filter(scheme_id=scheme_id).values("scheme_id")
+        .annotate(n=Max("history_id")),
+        "sources": RatingSource.history.filter(scheme_id=scheme_id).values("scheme_id")
+        .annotate(n=Max("history_id")),
+        "groups": RaterGroup.history.filter(source__scheme_id=scheme_id).values("source__scheme_id")
+        .annotate(n=Max("history_id")),
+        "grades": Grade.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
     }
     row = Scheme.objects.filter(pk=scheme_id).annotate(
         **{f"newest_{name}": Subquery(query.values("n")[:1]) for name, query in newest.items()}
@@ -49,11 +71,16 @@ def scored_round(round_, key: str | None = None) -> SchemeResult:
 
 def unit_detail(round_, unit_name: str, key: str | None = None) -> UnitResult:
     """One unit with every item's explanation: the rows and figures behind each point."""
-    key = f"kaohe:unit:{key or fingerprint(round_)}:{unit_name}"
-    found = cache.get(key)
+    key = key or fingerprint(round_)
+    cache_key = f"kaohe:unit:{key}:{unit_name}"
+    found = cache.get(cache_key)
     if found is None:
         found = score(round_.scheme, as_of=round_.as_of, units=[unit_name], explain=True).unit(unit_name)
-        cache.set(key, found, TTL)
+        # Rank, prize and grade (with its quota) depend on the whole group: take them from the full result.
+        whole = scored_round(round_, key).unit(unit_name)
+        found = replace(found, rank=whole.rank, prize=whole.prize, grade=whole.grade,
+                        notes=found.notes + tuple(n for n in whole.notes if "demoted" in n))
+        cache.set(cache_key, found, TTL)
     return found
 
 

@@ -81,6 +81,8 @@ def load_facts(
     if group:
         groups = [g for g in groups if g == group]
     chosen = Unit.objects.filter(active=True, group__code__in=groups)
+    if spec.method == Method.OBJECTIVES:  # only those who answer for a node are assessed
+        chosen = chosen.filter(objectives__scheme=scheme).distinct()
     if units is not None:
         chosen = chosen.filter(name__in=units)
     units = list(chosen.values_list("id", "name", "group__code"))

@@ -282,7 +282,9 @@ def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, 
                 "base": bases[code],
                 "floor": _dec(item.get("floor", "0"), code),
                 "cap": _dec(item.get("cap"), code),
-                "section": sections.get(item.get("section")),
+                # an item without a section of its own is scored by its parent's
+                "section": sections.get(item["section"]) if item.get("section") else (
+                    loaded[parent].section if parent else None),
                 "order": order,
                 "weight": _dec(item.get("weight"), code),
                 "applies_to": UnitGroup.objects.get(code=item["group"]) if item.get("group") else None,

@@ -40,7 +40,7 @@ ROUND = {
         ("reopen", "发回重评", "collected", "open", "meeting", {"comment_required": True}),
         ("decide", "审定", "collected", "decided", "meeting", {"approvals_required": 2, "signs": True}),
         ("publish", "公布", "decided", "published", "collector", {}),
-        ("close", "归档", "published", "closed", "collector", {"condition": "no_open_objection"}),
+        ("close", "归档", "published", "closed", "collector", {"condition": "ready_to_close"}),
     ],
 }
 

@@ -3,21 +3,25 @@ from django.core.management.base import BaseCommand
 
 from kaohe.management.importing import find_scheme
 from kaohe.services.demo import load_demo, load_demo_people, open_demo_round
+from kaohe.services.demo_weighted import DEMOS, set_demo_passwords
 
 DEMO_PASSWORD = "kaohe-demo-2026"
 
 
 class Command(BaseCommand):
-    help = "Load a demo year (units, economic figures, ledger) into town-<year>. Running it twice is harmless."
+    help = "Load a demo year into a seed scheme (default the town scheme). Running it twice is harmless."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--family", default="town", choices=["town", *DEMOS])
 
-    def handle(self, *args, year: int, **options):
-        scheme = find_scheme(f"town-{year}")
-        for line in load_demo(scheme):
+    def handle(self, *args, year: int, family: str, **options):
+        scheme = find_scheme(f"{family.replace('_', '-')}-{year}")
+        for line in (load_demo(scheme) if family == "town" else DEMOS[family](scheme)):
             self.stdout.write(line)
         if settings.DEBUG:
+            if family != "town":
+                set_demo_passwords(DEMO_PASSWORD)
             made = load_demo_people(DEMO_PASSWORD)
             if made:
                 self.stdout.write(f"demo users: {', '.join(made)}")
@@ -25,4 +29,5 @@ class Command(BaseCommand):
             if round_:
                 self.stdout.write(f"opened round: {round_}")
             self.stdout.write(f"demo logins (DEBUG only): admin, jingban (staff), fenguan (head), zhidao "
-                              f"(collector), huiyi1-3 (meeting), chengguan (town) — password {DEMO_PASSWORD}")
+                              f"(collector), huiyi1-3 (meeting), chengguan (town), zhangsan, lisi, chenjing "
+                              f"(employees) — password {DEMO_PASSWORD}")

@@ -21,7 +21,10 @@ class Command(BaseCommand):
         except SchemeFileError as exc:
             raise CommandError(str(exc)) from exc
         total = sum(i.base for i in scheme.indicators.filter(parent__isnull=True))
-        self.stdout.write(
-            f"{scheme.code}: {scheme.indicators.filter(parent__isnull=True).count()} categories, "
-            f"{scheme.indicators.count()} indicators, {scheme.rules.count()} rules, base {plain(total)} points"
-        )
+        size = (f"{scheme.code}: {scheme.indicators.filter(parent__isnull=True).count()} categories, "
+                f"{scheme.indicators.count()} indicators, {scheme.rules.count()} rules")
+        if scheme.method == "points":
+            self.stdout.write(f"{size}, base {plain(total)} points")
+        else:
+            self.stdout.write(f"{size}, {scheme.method}, {scheme.sources.count()} rating sources, "
+                              f"grades {'/'.join(scheme.grades.values_list('code', flat=True))}")
