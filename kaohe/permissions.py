@@ -131,6 +131,20 @@ def can_view_unit_result(user, round_, unit) -> bool:
     return unit.pk in r.units or (r.bureau and not r.units)
 
 
+def can_write_plan(user, round_) -> bool:
+    """Improvement plans: the collecting section, or a head of a section that scores this scheme."""
+    r = roles(user)
+    if r.admin or r.collector:
+        return True
+    sections = set(round_.scheme.indicators.exclude(section=None).values_list("section_id", flat=True))
+    return bool(sections & r.head_sections)
+
+
+def rater_keys(user) -> set[str]:
+    """What a rating names its rater by, for this user: the login and the people it speaks for."""
+    return {user.username, *user.memberships.filter(role="unit").values_list("unit__name", flat=True)}
+
+
 def can_file_objection(user, round_, unit) -> bool:
     return unit.pk in roles(user).units and round_.published and round_.state == "published"
 

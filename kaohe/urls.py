@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, results, rounds, schemes, sheets
+from kaohe.desk import home, ledger, ratings, results, rounds, schemes, sheets
 
 app_name = "kaohe"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("rounds/<int:pk>/sections/<slug:section>/preview/", sheets.grid_preview, name="grid_preview"),
     path("rounds/<int:pk>/sections/<slug:section>/all/<slug:action>/", sheets.grid_bulk, name="grid_bulk"),
     path("rounds/<int:pk>/units/<int:unit_id>/", results.unit_result, name="unit_result"),
+    path("rounds/<int:pk>/units/<int:unit_id>/plan/", ratings.save_plan, name="save_plan"),
+    path("my/ratings/", ratings.my_ratings, name="my_ratings"),
     path("sheets/<int:pk>/", sheets.sheet_page, name="sheet"),
     path("sheets/<int:pk>/do/", sheets.sheet_action, name="sheet_action"),
     path("sheets/<int:pk>/object/", results.file_objection, name="file_objection"),

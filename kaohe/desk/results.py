@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.actions.objections import do_answer_objection, do_file_objection
-from kaohe.models import Objection, Round, ScoreSheet, Unit
-from kaohe.permissions import can_answer_objection, can_file_objection, can_view_unit_result
+from kaohe.models import ImprovementPlan, Objection, Round, ScoreSheet, Unit
+from kaohe.permissions import can_answer_objection, can_file_objection, can_view_unit_result, can_write_plan
 from kaohe.services.ranking import fingerprint, scored_round, unit_detail
 
 from .common import attempt
@@ -37,6 +37,10 @@ def unit_result(request, pk: int, unit_id: int):
         "can_object": can_file_objection(request.user, round_, unit),
         "objections": Objection.objects.filter(round=round_, sheet__unit=unit).select_related("sheet__section"),
         "deadline": round_.objection_deadline(),
+        "needs_plan": round_.scheme.grades.filter(code=detail.grade, needs_plan=True).exists(),
+        "plan": ImprovementPlan.objects.filter(round=round_, unit=unit).first(),
+        "can_plan": can_write_plan(request.user, round_),
+        "sources": dict(round_.scheme.sources.values_list("code", "name")),
     })
 
 

@@ -15,3 +15,9 @@ def plain(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return value
+
+
+@register.filter
+def get(mapping, key):
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if isinstance(mapping, dict) else None
