@@ -35,7 +35,7 @@ def grade_units(scheme: SchemeSpec, units: list[UnitResult]) -> tuple[list[UnitR
         return units, []
     by_group: dict[str, list[UnitResult]] = defaultdict(list)
     for unit in units:
-        if not unit.vetoed:
+        if not unit.vetoed and not unit.unscored:
             by_group[unit.group].append(unit)
     chosen: dict[str, int | None] = {}
     moved: dict[str, list[dict]] = defaultdict(list)

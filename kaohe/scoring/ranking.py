@@ -38,7 +38,7 @@ def rank_units(scheme: SchemeSpec, units: list[UnitResult]) -> list[UnitResult]:
     for group_code, members in by_group.items():
         group = scheme.group(group_code)
         slots = prize_slots(group.prizes) if group else []
-        eligible = [u for u in members if not u.vetoed]
+        eligible = [u for u in members if not u.vetoed and not u.unscored]
         eligible.sort(key=lambda u: u.unit)  # a stable, readable order inside a tie
         eligible.sort(key=lambda u: _tie_key(u, scheme.tie_breakers), reverse=True)
         previous_key, rank = None, 0

@@ -20,6 +20,9 @@ class Line:
         return {"source": self.source, "rule": self.rule, "effect": self.effect, **self.detail}
 
 
+NOTHING_TO_SCORE = "nothing to score"
+
+
 class ItemResult(NamedTuple):
     code: str
     base: Decimal
@@ -44,6 +47,11 @@ class UnitResult:
     prize: int | None = None
     grade: str | None = None  # weighted schemes: 优秀/良好/合格/不合格 after quotas
     notes: tuple[dict[str, Any], ...] = ()  # what was left out, renormalised or demoted, and why
+
+    @property
+    def unscored(self) -> bool:
+        """Nothing at all could be scored (no ratings, no measures): no rank and no grade, not a zero."""
+        return NOTHING_TO_SCORE in self.warnings
 
     def as_dict(self) -> dict[str, Any]:
         return {

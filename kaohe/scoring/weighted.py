@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .facts import Measure, RatingTally, UnitFact
 from .formulas import MEASURED, rating
-from .result import ItemResult, Line, UnitResult
+from .result import NOTHING_TO_SCORE, ItemResult, Line, UnitResult
 from .spec import Kind, SchemeSpec
 
 ZERO = Decimal(0)
@@ -76,7 +76,7 @@ class WeightedPlan:
         total = self._mean(parts, notes, None, missing_is_zero=False)
         return UnitResult(unit=unit.name, group=unit.group, total=total if total is not None else ZERO,
                           categories=categories, items=items, notes=tuple(notes),
-                          warnings=() if total is not None else ("nothing to score",))
+                          warnings=() if total is not None else (NOTHING_TO_SCORE,))
 
     # -- objectives: one shared tree, scored per owner -------------------------------------------
     def score_owners(self, units: list[UnitFact], measures: list[Measure]) -> list[UnitResult]:

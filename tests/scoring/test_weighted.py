@@ -88,6 +88,7 @@ def test_nothing_rated_at_all_is_a_warning_not_a_zero_in_disguise():
     amy = score_scheme(rating_scheme(S360), PEOPLE, ()).unit("amy")
     assert amy.total == D(0)
     assert amy.warnings == ("nothing to score",)
+    assert amy.rank is None and amy.grade is None  # unranked, not last with a zero
 
 
 def kpi_scheme() -> SchemeSpec:
