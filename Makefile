@@ -22,3 +22,4 @@ run:              ## SQLite, the town scheme and a demo year, on http://127.0.0.
 bench:
 	$(PY) bench/score.py
 	$(PY) bench/import.py
+	$(PY) bench/appraisal.py
