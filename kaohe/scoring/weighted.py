@@ -33,25 +33,41 @@ class WeightedPlan:
         self.children = scheme.children()
         self.rule_of = {r.item: r for r in scheme.rules if r.item and (r.kind in MEASURED or r.kind == Kind.RATING)}
         self.quantum = ONE.scaleb(-scheme.places)
+        self.memo: dict[tuple, tuple] = {}
 
     def round(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
 
     # -- weighted: a tree per subject -------------------------------------------------------------
     def score_unit(self, unit: UnitFact, ratings: list[RatingTally], measures: list[Measure]) -> UnitResult:
-        by_rule: dict[str, dict[tuple[str, str], RatingTally]] = defaultdict(dict)
+        by_rule: dict[str, list[RatingTally]] = defaultdict(list)
         for tally in ratings:
-            by_rule[tally.rule][(tally.source, tally.group)] = tally
+            by_rule[tally.rule].append(tally)
         measured = {m.rule: m for m in measures}
         items: dict[str, ItemResult] = {}
         notes: list[dict] = []
+        memo = self.memo
 
         def leaf(item) -> Decimal | None:
             rule = self.rule_of.get(item.code)
             if rule is None:
                 return None
             if rule.kind == Kind.RATING:
-                score, detail = rating(rule.code, by_rule.get(rule.code, {}), self.scheme.sources)
+                # Letter ratings make the same (group, count, sum) combinations recur, and a leaf's result
+                # depends on nothing else: remember the finished leaf, not only the mean.
+                given = by_rule.get(rule.code, ())
+                key = (rule.code, *sorted((t.source, t.group, t.count, t.total) for t in given))
+                found = memo.get(key)
+                if found is None:
+                    score, detail = rating(rule.code, {(t.source, t.group): t for t in given}, self.scheme.sources)
+                    mine: list[dict] = []
+                    finished = self._finish_leaf(item, rule, score, detail, items, mine)
+                    found = memo[key] = (finished, items.get(item.code) if finished is not None else None, mine)
+                finished, result, mine = found
+                if result is not None:
+                    items[item.code] = result
+                notes.extend(mine)
+                return finished
             else:
                 measure = measured.get(rule.code)
                 score, detail = (MEASURED[rule.kind](rule, measure, item.target) if measure

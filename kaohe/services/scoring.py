@@ -273,7 +273,7 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
             found = cache[value] = Decimal(int(value)).scaleb(-RATING_SCALE) if sqlite else Decimal(value)
         return found
 
-    return [RatingTally(names[u], rules[r], sources[s], g, n, exact(t))
+    return [RatingTally(names[u], rules[r], sources[s], g, n, cache[t] if t in cache else exact(t))
             for u, r, s, g, n, t in fetched if u in names]
 
 
