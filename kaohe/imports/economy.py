@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kaohe.models import EconomicFigure, ImportBatch, Scheme, Unit
 from kaohe.scoring import AsOf
@@ -19,6 +18,7 @@ from .errors import ImportRejected, RowError
 from .fields import CellError, fingerprint, fold, parse_decimal
 from .outcome import ImportOutcome
 from .reader import read_table
+from .saving import save_with_history
 
 
 def validate_economy(data: bytes, filename: str, scheme: Scheme, as_of: AsOf) -> list[tuple]:
@@ -85,8 +85,5 @@ def import_economy(data: bytes, filename: str, scheme: Scheme, as_of: AsOf, *, a
         elif figure.target != target or figure.actual != actual:
             figure.target, figure.actual, figure.batch = target, actual, batch
             changed.append(figure)
-    if new:
-        bulk_create_with_history(new, EconomicFigure, default_user=acting_user)
-    if changed:
-        bulk_update_with_history(changed, EconomicFigure, ["target", "actual", "batch"], default_user=acting_user)
+    save_with_history(EconomicFigure, new, changed, ["target", "actual", "batch"], acting_user)
     return ImportOutcome("economy", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))

@@ -9,7 +9,6 @@ Keyed by (unit, indicator, date): importing again replaces the value, with its h
 from __future__ import annotations
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kaohe.models import ImportBatch, Measurement, Scheme, Unit
 from kaohe.scoring import Method
@@ -19,6 +18,7 @@ from .errors import ImportRejected, RowError
 from .fields import CellError, fingerprint, fold, parse_date, parse_decimal
 from .outcome import ImportOutcome
 from .reader import read_table
+from .saving import save_with_history
 
 
 def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
@@ -99,8 +99,5 @@ def import_measures(data: bytes, filename: str, scheme: Scheme, *, acting_user=N
         elif (found.actual, found.target, found.note) != (actual, target, note):
             found.actual, found.target, found.note, found.batch = actual, target, note, batch
             changed.append(found)
-    if new:
-        bulk_create_with_history(new, Measurement, default_user=acting_user)
-    if changed:
-        bulk_update_with_history(changed, Measurement, ["actual", "target", "note", "batch"], default_user=acting_user)
+    save_with_history(Measurement, new, changed, ["actual", "target", "note", "batch"], acting_user)
     return ImportOutcome("measures", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kaohe.models import ImportBatch, Membership, Rating, Role, Scheme, Unit
 from kaohe.scoring import Kind
@@ -20,6 +19,7 @@ from .fields import CellError, fingerprint, fold, parse_decimal
 from .outcome import ImportOutcome
 from .periods import parse_period
 from .reader import read_table
+from .saving import save_with_history
 
 HUNDRED = Decimal(100)
 RATER_MAX = Rating._meta.get_field("rater").max_length
@@ -131,8 +131,5 @@ def import_ratings(data: bytes, filename: str, scheme: Scheme, *, acting_user=No
         elif found.value != value or found.letter != letter:
             found.value, found.letter, found.batch = value, letter, batch
             changed.append(found)
-    if new:
-        bulk_create_with_history(new, Rating, default_user=acting_user, batch_size=2000)
-    if changed:
-        bulk_update_with_history(changed, Rating, ["value", "letter", "batch"], default_user=acting_user)
+    save_with_history(Rating, new, changed, ["value", "letter", "batch"], acting_user)
     return ImportOutcome("ratings", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))
