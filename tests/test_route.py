@@ -204,7 +204,7 @@ def test_objection_reopens_the_sheet_which_walks_again_and_is_answered(round_, p
     assert s.state == "returned"
     with pytest.raises(RouteRefused) as refused:
         do_close_round(round_, acting_user=fresh(people["collector"]))
-    assert refused.value.code == "no_open_objection"
+    assert refused.value.code == "ready_to_close"  # no open objection, and plans in place
     with pytest.raises(RouteRefused) as refused:
         do_answer_objection(objection, answer="维持", acting_user=fresh(people["head"]))
     assert refused.value.code == "sheet_not_signed"
