@@ -30,11 +30,15 @@ def ratio(rule: RuleSpec, measure: Measure, target: Decimal | None) -> Scored:
     return HUNDRED * measure.actual / target, {"actual": measure.actual, "target": target}
 
 
-def capped(rule: RuleSpec, measure: Measure, target: Decimal | None) -> Scored:
-    score, detail = ratio(rule, measure, target)
-    if score is not None and rule.max_points is not None and score > rule.max_points:
+def _held_to_max(rule: RuleSpec, score: Decimal, detail: dict) -> Scored:
+    if rule.max_points is not None and score > rule.max_points:
         return rule.max_points, {**detail, "capped_at": rule.max_points}
     return score, detail
+
+
+def capped(rule: RuleSpec, measure: Measure, target: Decimal | None) -> Scored:
+    score, detail = ratio(rule, measure, target)
+    return (score, detail) if score is None else _held_to_max(rule, score, detail)
 
 
 def lower_better(rule: RuleSpec, measure: Measure, target: Decimal | None) -> Scored:
@@ -45,10 +49,7 @@ def lower_better(rule: RuleSpec, measure: Measure, target: Decimal | None) -> Sc
     if measure.actual <= 0:  # nothing used at all: as good as it gets, held by the cap if there is one
         best = rule.max_points if rule.max_points is not None else HUNDRED
         return best, {**detail, "capped_at": best}
-    score = HUNDRED * target / measure.actual
-    if rule.max_points is not None and score > rule.max_points:
-        return rule.max_points, {**detail, "capped_at": rule.max_points}
-    return score, detail
+    return _held_to_max(rule, HUNDRED * target / measure.actual, detail)
 
 
 def banded(rule: RuleSpec, measure: Measure, target: Decimal | None) -> Scored:

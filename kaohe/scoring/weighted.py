@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from .facts import Measure, RatingTally, UnitFact
 from .formulas import MEASURED, rating
 from .result import NOTHING_TO_SCORE, ItemResult, Line, UnitResult
-from .spec import Kind, SchemeSpec
+from .spec import WEIGHTED_KINDS, ItemSpec, Kind, SchemeSpec
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -31,7 +31,7 @@ class WeightedPlan:
         self.scheme = scheme
         self.with_lines = with_lines
         self.children = scheme.children()
-        self.rule_of = {r.item: r for r in scheme.rules if r.item and (r.kind in MEASURED or r.kind == Kind.RATING)}
+        self.rule_of = {r.item: r for r in scheme.rules if r.item and r.kind in WEIGHTED_KINDS}
         self.quantum = ONE.scaleb(-scheme.places)
         self.memo: dict[tuple, tuple] = {}
 
@@ -68,10 +68,9 @@ class WeightedPlan:
                     items[item.code] = result
                 notes.extend(mine)
                 return finished
-            else:
-                measure = measured.get(rule.code)
-                score, detail = (MEASURED[rule.kind](rule, measure, item.target) if measure
-                                 else (None, {"problem": "nothing measured"}))
+            measure = measured.get(rule.code)
+            score, detail = (MEASURED[rule.kind](rule, measure, item.target) if measure
+                             else (None, {"problem": "nothing measured"}))
             return self._finish_leaf(item, rule, score, detail, items, notes)
 
         def node(item):
@@ -142,16 +141,21 @@ class WeightedPlan:
         return False
 
     # -- shared steps ------------------------------------------------------------------------------
+    @staticmethod
+    def _held(item: ItemSpec, score: Decimal) -> Decimal:
+        """The item's floor and cap, for leaves and parents alike."""
+        if item.floor is not None and score < item.floor:
+            score = item.floor
+        if item.cap is not None and score > item.cap:
+            score = item.cap
+        return score
+
     def _finish_leaf(self, item, rule, score, detail, items, notes) -> Decimal | None:
         if score is None:
             notes.append({"item": item.code, "left_out": detail.get("problem", "no ratings")})
             return None
         raw = score
-        if item.floor is not None and score < item.floor:
-            score = item.floor
-        if item.cap is not None and score > item.cap:
-            score = item.cap
-        score = self.round(score)
+        score = self.round(self._held(item, score))
         if detail.get("renormalised"):
             notes.append({"item": item.code, "renormalised": [m["source"] for m in detail["missing"]]})
         lines = (Line("measure", score, rule.code if rule else None, {"kind": str(rule.kind) if rule else None,
@@ -164,10 +168,7 @@ class WeightedPlan:
         if score is None:
             notes.append({"item": item.code, "left_out": "nothing to score"})
             return None
-        if item.floor is not None and score < item.floor:
-            score = item.floor
-        if item.cap is not None and score > item.cap:
-            score = item.cap
+        score = self._held(item, score)
         lines = ()
         if self.with_lines:
             lines = (Line("weights", score, None, {"children": [
