@@ -107,4 +107,3 @@ class Measure(NamedTuple):
     rule: str
     actual: Decimal
     target: Decimal | None = None
-    count: int = 1

@@ -112,18 +112,19 @@ def load_facts(
 class _Decimals:
     """Exact Decimals from what the driver returns, remembering each distinct value once."""
 
-    def __init__(self) -> None:
+    def __init__(self, scale: int = SCALE) -> None:
         self.sqlite = connection.vendor == "sqlite"
+        self.scale = scale
         self.cache: dict = {}
 
     def scaled(self, value) -> Decimal:
-        """A sum of whole ten-thousandths (SQLite) or an exact DECIMAL sum (others)."""
+        """A sum of whole units of 10**-scale (SQLite) or an exact DECIMAL sum (others)."""
         found = self.cache.get(value)
         if found is None:
             if value is None:
                 found = Decimal(0)
             elif self.sqlite:
-                found = Decimal(int(value)).scaleb(-SCALE)
+                found = Decimal(int(value)).scaleb(-self.scale)
             else:
                 found = value
             self.cache[value] = found
@@ -264,21 +265,17 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
         cursor.execute(sql, [scheme.pk, connection.ops.adapt_datefield_value(cutoff), *extra])
         fetched = cursor.fetchall()
     sources = dict(scheme.sources.values_list("id", "code"))
-    sqlite = connection.vendor == "sqlite"
-    cache: dict = {}
-
-    def exact(value) -> Decimal:
-        found = cache.get(value)
-        if found is None:
-            found = cache[value] = Decimal(int(value)).scaleb(-RATING_SCALE) if sqlite else Decimal(value)
-        return found
-
-    return [RatingTally(names[u], rules[r], sources[s], g, n, cache[t] if t in cache else exact(t))
+    decimals = _Decimals(RATING_SCALE)
+    scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each
+    return [RatingTally(names[u], rules[r], sources[s], g, n, cache[t] if t in cache else scaled(t))
             for u, r, s, g, n, t in fetched if u in names]
 
 
 def _measures(scheme: Scheme, cutoff: date, names: dict, rules: dict, *, objectives: bool) -> list[Measure]:
-    """The latest value per (subject, indicator) as of ``cutoff``, with the latest target given."""
+    """The latest value per (subject, indicator) as of ``cutoff``, with the latest target given.
+
+    Read through the ORM, which already hands back exact Decimals on every database.
+    """
     fetched = (Measurement.objects.filter(scheme=scheme, date__lte=cutoff).order_by("date", "id")
                .values_list("unit_id", "rule_id", "actual", "target"))
     latest: dict[tuple, list] = {}
@@ -289,10 +286,7 @@ def _measures(scheme: Scheme, cutoff: date, names: dict, rules: dict, *, objecti
             unit = names[unit_id]
         else:
             continue
-        entry = latest.setdefault((unit, rule_id), [None, None, 0])
+        entry = latest.setdefault((unit, rule_id), [None, None])
         entry[0] = actual
         entry[1] = target if target is not None else entry[1]
-        entry[2] += 1
-    stored = _Decimals().stored
-    return [Measure(unit, rules[rule_id], stored(actual), stored(target), count)
-            for (unit, rule_id), (actual, target, count) in latest.items()]
+    return [Measure(unit, rules[rule_id], actual, target) for (unit, rule_id), (actual, target) in latest.items()]

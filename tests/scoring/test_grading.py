@@ -64,7 +64,7 @@ def test_quotas_are_per_group_and_round_down():
     assert quota_limit(D("0.20"), 4) == 0
     units = [UnitFact("x1", "one"), UnitFact("x2", "one"), UnitFact("y1", "two")] + \
         [UnitFact(f"y{n}", "two") for n in range(2, 6)]
-    measures = [Measure(u.unit if hasattr(u, "unit") else u.name, "s", D(99), D(100)) for u in units]
+    measures = [Measure(u.name, "s", D(99), D(100)) for u in units]
     result = score_scheme(scheme(), units, (), measures=measures)
     grades = {u.unit: u.grade for u in result.units}
     assert grades["x1"] == grades["x2"] == "良好"  # ⌊0.2 × 2⌋ = 0
