@@ -8,13 +8,12 @@ not in it are removed, unless progress was already recorded against them.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
 
 from kaohe.models import ImportBatch, Indicator, Measurement, Rule, Scheme, Unit
 from kaohe.scoring import Method
 from kaohe.scoring.spec import TARGET_KINDS
+from kaohe.services.scheme_check import weight_shortfalls
 
 from .errors import ImportRejected, RowError
 from .fields import CellError, fingerprint, fold, parse_decimal
@@ -75,18 +74,17 @@ def validate_objectives(data: bytes, filename: str, scheme: Scheme) -> list[dict
         if parent and parent not in nodes:
             errors.append(RowError(node["line"], "code", node["code"], "unknown_parent", f"no node {parent} above it"))
     parents = {_parent(c) for c in nodes}
-    families: dict[str | None, list[dict]] = {}
     for node in nodes.values():
-        families.setdefault(_parent(node["code"]), []).append(node)
         if node["code"] not in parents and node["target"] is None:
             errors.append(RowError(node["line"], "target", "", "required", "a task needs a measurable target"))
-    for parent, kids in families.items():
-        total = sum((k["weight"] for k in kids if k["weight"] is not None), Decimal(0))
-        if total != 100:
-            where = f"under {parent}" if parent else "at the top"
-            listed = ", ".join(f"{k['code']} (line {k['line']}): {k['weight']}" for k in kids)
-            errors.append(RowError(kids[0]["line"], "weight", str(total), "weights_not_100",
-                                   f"the weights {where} add to {total}, not 100: {listed}"))
+    # every node kept has its weight (a row without one was refused above), so only sums can be off
+    _unweighted, shortfalls = weight_shortfalls([(n["code"], _parent(n["code"]), n["weight"], None)
+                                                 for n in nodes.values()])
+    for parent, _group, total, family in shortfalls:
+        where = f"under {parent}" if parent else "at the top"
+        listed = ", ".join(f"{code} (line {nodes[code]['line']}): {weight}" for code, weight in family)
+        errors.append(RowError(nodes[family[0][0]]["line"], "weight", str(total), "weights_not_100",
+                               f"the weights {where} add to {total}, not 100: {listed}"))
     rule_codes = [n["rule"] for n in nodes.values() if n["code"] not in parents]
     for node in nodes.values():
         if node["code"] not in parents and rule_codes.count(node["rule"]) > 1:

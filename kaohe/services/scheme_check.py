@@ -58,8 +58,9 @@ def band_problem(bands) -> str | None:
     return None
 
 
-def weight_problems(items: list[tuple[str, str | None, Decimal | None, str | None]]) -> list[str]:
-    """(code, parent, weight, group) of a weighted scheme's items → each family whose weights miss 100.
+def weight_shortfalls(items) -> tuple[list[list[str]], list[tuple]]:
+    """(code, parent, weight, group) of a weighted scheme's items → the families with an unweighted
+    item, and each (parent, group, total, [(code, weight)]) whose weights do not add to 100.
 
     Siblings that apply to one group only (department KPIs) are checked per group, together with
     the siblings that apply to every group.
@@ -67,20 +68,28 @@ def weight_problems(items: list[tuple[str, str | None, Decimal | None, str | Non
     families: dict[str | None, list[tuple[str, Decimal | None, str | None]]] = {}
     for code, parent, weight, group in items:
         families.setdefault(parent, []).append((code, weight, group))
-    problems = []
+    unweighted, shortfalls = [], []
     for parent, kids in families.items():
-        unweighted = [code for code, weight, _group in kids if weight is None]
-        if unweighted:
-            problems.append(f"items {', '.join(unweighted)} have no weight")
+        missing = [code for code, weight, _group in kids if weight is None]
+        if missing:
+            unweighted.append(missing)
             continue
-        groups = sorted({group for _c, _w, group in kids if group}) or [None]
-        for group in groups:
+        for group in sorted({group for _c, _w, group in kids if group}) or [None]:
             family = [(code, weight) for code, weight, g in kids if g is None or g == group]
             total = sum((weight for _code, weight in family), Decimal(0))
             if total != 100:
-                under = f"under {parent}" if parent else "at the top level"
-                if group:
-                    under += f" for group {group}"
-                listed = " + ".join(f"{code}: {weight}" for code, weight in family)
-                problems.append(f"the weights {under} add to {total}, not 100 ({listed})")
+                shortfalls.append((parent, group, total, family))
+    return unweighted, shortfalls
+
+
+def weight_problems(items: list[tuple[str, str | None, Decimal | None, str | None]]) -> list[str]:
+    """Each family of ``items`` whose weights miss 100, said in one line (see :func:`weight_shortfalls`)."""
+    unweighted, shortfalls = weight_shortfalls(items)
+    problems = [f"items {', '.join(missing)} have no weight" for missing in unweighted]
+    for parent, group, total, family in shortfalls:
+        under = f"under {parent}" if parent else "at the top level"
+        if group:
+            under += f" for group {group}"
+        listed = " + ".join(f"{code}: {weight}" for code, weight in family)
+        problems.append(f"the weights {under} add to {total}, not 100 ({listed})")
     return problems
