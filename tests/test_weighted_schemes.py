@@ -2,6 +2,7 @@
 from the database, privacy of raters, improvement plans before closing."""
 
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -219,3 +220,15 @@ def test_the_round_closes_only_once_every_failing_person_has_a_plan(published, d
     do_save_plan(round_, li, actions="服务技能培训, 每月复查", owner="陈静", due=timezone.localdate(),
                  acting_user=fresh(collector))
     assert do_close_round(Round.objects.get(pk=round_.pk), acting_user=fresh(collector)) == "closed"
+
+
+def test_a_scheme_file_whose_weights_miss_100_is_refused_with_the_family_named(tmp_path):
+    from kaohe.services.seed import SchemeFileError, spec_from_file
+
+    text = (Path(__file__).resolve().parent.parent / "fixtures" / "schemes" / "dept_kpi.toml").read_text("utf-8")
+    broken = tmp_path / "kpi.toml"
+    broken.write_text(text.replace('code = "1.4"\nname = "新客户开发(年度新增客户数)"\nweight = "20"',
+                                   'code = "1.4"\nname = "新客户开发(年度新增客户数)"\nweight = "10"'), "utf-8")
+    with pytest.raises(SchemeFileError) as refused:
+        spec_from_file("dept_kpi", 2026, broken)
+    assert "the weights under 1 add to 90, not 100 (1.1: 40 + 1.2: 20 + 1.3: 20 + 1.4: 10)" in str(refused.value)
