@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from kaohe.actions.objections import do_answer_objection, do_file_objection
 from kaohe.models import ImprovementPlan, Objection, Round, ScoreSheet, Unit
 from kaohe.permissions import can_answer_objection, can_file_objection, can_view_unit_result, can_write_plan
-from kaohe.services.ranking import fingerprint, scored_round, unit_detail
+from kaohe.services.ranking import fingerprint, unit_detail
 
 from .common import attempt
 
@@ -24,7 +24,6 @@ def unit_result(request, pk: int, unit_id: int):
         raise PermissionDenied
     key = fingerprint(round_)
     detail = unit_detail(round_, unit.name, key)
-    ranked = next((u for u in scored_round(round_, key).units if u.unit == unit.name), None)
     indicators = {i.code: i for i in round_.scheme.indicators.select_related("section")}
     sheets = {s.section_id: s for s in round_.sheets.filter(unit=unit)}
     rows = []
@@ -32,7 +31,7 @@ def unit_result(request, pk: int, unit_id: int):
         indicator = indicators[code]
         rows.append({"indicator": indicator, "item": item, "sheet": sheets.get(indicator.section_id)})
     return render(request, "kaohe/unit_result.html", {
-        "round": round_, "unit": unit, "detail": detail, "ranked": ranked, "rows": rows,
+        "round": round_, "unit": unit, "detail": detail, "rows": rows,
         "categories": [(indicators[c], v) for c, v in detail.categories.items()],
         "can_object": can_file_objection(request.user, round_, unit),
         "objections": Objection.objects.filter(round=round_, sheet__unit=unit).select_related("sheet__section"),
