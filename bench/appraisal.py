@@ -47,8 +47,8 @@ def build(people: int):
 
     from django.db import connection, transaction
 
+    from kaohe.actions.schemes import do_load_scheme as load_scheme
     from kaohe.models import Rating, Scheme, Unit, UnitGroup
-    from kaohe.services.seed import load_scheme
 
     scheme = Scheme.objects.filter(code="bench-appraisal-2026").first() or load_scheme(
         "bench-appraisal", 2026, scheme_file())

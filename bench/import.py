@@ -44,9 +44,9 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from kaohe.imports.ledger import import_ledger
+    from kaohe.actions.ledger import do_import_ledger as import_ledger
+    from kaohe.actions.schemes import do_load_scheme as load_scheme
     from kaohe.models import LedgerEntry, Scheme, Unit, UnitGroup
-    from kaohe.services.seed import load_scheme
 
     scheme = Scheme.objects.filter(code="town-2026").first() or load_scheme("town", 2026)
     town = UnitGroup.objects.get(code="town")

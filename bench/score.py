@@ -23,8 +23,8 @@ def build(units: int, rows: int) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from kaohe.actions.schemes import do_load_scheme as load_scheme
     from kaohe.models import EconomicFigure, LedgerEntry, Scheme, Unit, UnitGroup
-    from kaohe.services.seed import load_scheme
 
     scheme = Scheme.objects.filter(code="town-2026").first() or load_scheme("town", 2026)
     if Unit.objects.count() == units and LedgerEntry.objects.filter(scheme=scheme).count() == rows:

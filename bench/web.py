@@ -54,15 +54,15 @@ def build(towns: int) -> dict:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
+    from kaohe.actions.economy import do_import_economy as import_economy
+    from kaohe.actions.ledger import do_import_ledger as import_ledger
     from kaohe.actions.rounds import do_collect_round, do_decide_round, do_open_round, do_publish_round
-    from kaohe.imports.economy import import_economy
-    from kaohe.imports.ledger import import_ledger
-    from kaohe.imports.units import import_units
+    from kaohe.actions.schemes import do_load_scheme as load_scheme
+    from kaohe.actions.transitions import do_transition
+    from kaohe.actions.units import do_import_units as import_units
+    from kaohe.management.demo import _csv
     from kaohe.models import Membership, Round, Section, Unit
     from kaohe.scoring import AsOf
-    from kaohe.services.demo import _csv
-    from kaohe.services.seed import load_scheme
-    from kaohe.workflow.route import do_transition
 
     call_command("migrate", verbosity=0)
     scheme = load_scheme("town", 2026)

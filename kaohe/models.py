@@ -1,7 +1,8 @@
 """Django discovers the models here; each concept lives in its own module under ``doctype``."""
 
 from .doctype.appraisal import Grade, ImprovementPlan, Measurement, RaterGroup, Rating, RatingSource
-from .doctype.assessment import Evidence, Notification, Objection, Round, ScoreSheet
+from .doctype.assessment import Evidence, Notification, Objection, PublishedResult, Round, ScoreSheet
+from .doctype.audit import AuditEvent
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
 from .doctype.scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
@@ -10,6 +11,7 @@ from .workflow.models import Approval, Signature, State, Transition, TransitionL
 
 __all__ = [
     "Approval",
+    "AuditEvent",
     "Delegation",
     "EconomicFigure",
     "EconomicIndicator",
@@ -24,6 +26,7 @@ __all__ = [
     "Notification",
     "Objection",
     "Profile",
+    "PublishedResult",
     "RaterGroup",
     "Rating",
     "RatingSource",

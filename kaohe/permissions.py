@@ -1,6 +1,8 @@
 """Every permission in one place, as ``can_<verb>(user, obj)`` predicates over role memberships.
 
-Views, actions and the API ask these; none of them decides on its own.
+Views, actions and the API ask these; none of them decides on its own. ``user`` is ``None`` for the
+command line: whoever runs ``manage.py`` on the server already holds the database, so the commands
+are trusted as an administrator (locks on signed content still apply to them).
 """
 
 from __future__ import annotations
@@ -9,8 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .doctype.people import Role
+from .models import Delegation, Membership, State
+from .refusals import NotAllowed, Refused
+from .workflow.states import RoundState
 
 
 @dataclass(frozen=True)
@@ -36,15 +42,16 @@ def roles(user, today: date | None = None) -> Roles:
     cached = getattr(user, "_kaohe_roles", None)
     if cached is not None and today is None:
         return cached
-    if not user.is_authenticated:
+    if user is None:
+        found = COMMAND_LINE
+    elif not user.is_authenticated:
         found = Roles(False, False, False, False, frozenset(), frozenset(), {}, frozenset())
     else:
-        from .models import Delegation, Membership
-
         rows = list(Membership.objects.filter(user=user).values_list("role", "section_id", "unit_id"))
         kinds = {r for r, _s, _u in rows}
         today = today or timezone.localdate()
-        delegated = {
+        # A user tied to an assessed unit never signs for a section, whatever a delegation says.
+        delegated = {} if Role.UNIT in kinds else {
             section: head
             for section, head in Delegation.objects.filter(delegate=user, starts__lte=today, ends__gte=today)
             .values_list("section_id", "head_id")
@@ -59,8 +66,16 @@ def roles(user, today: date | None = None) -> Roles:
             delegated_from=delegated,
             units=frozenset(u for r, _s, u in rows if r == Role.UNIT),
         )
-    user._kaohe_roles = found
+    if user is not None:
+        user._kaohe_roles = found
     return found
+
+
+COMMAND_LINE = Roles(True, False, False, False, frozenset(), frozenset(), {}, frozenset())
+
+
+def is_command_line(user) -> bool:
+    return user is None
 
 
 def holds(user, role: str, *, section_id: int | None = None, unit_id: int | None = None) -> bool:
@@ -109,9 +124,7 @@ def can_edit_sheet(user, sheet, state=None) -> bool:
     if sheet.section_id not in roles(user).staff_sections:
         return False
     if state is None:
-        from .workflow.route import state_of
-
-        state = state_of(sheet)
+        state = State.objects.get(workflow__target="sheet", code=sheet.state)
     return state.editable
 
 
@@ -146,12 +159,60 @@ def rater_keys(user) -> set[str]:
 
 
 def can_file_objection(user, round_, unit) -> bool:
-    return unit.pk in roles(user).units and round_.published and round_.state == "published"
+    return unit.pk in roles(user).units and round_.published and round_.state == RoundState.PUBLISHED
 
 
 def can_answer_objection(user, objection) -> bool:
     r = roles(user)
     return objection.sheet.section_id in r.head_sections or r.collector
+
+
+def can_view_objection(user, objection) -> bool:
+    """An objection and its evidence: the town that filed it, the section, the collector and the meeting."""
+    r = roles(user)
+    section = objection.sheet.section_id
+    return (objection.sheet.unit_id in r.units or section in r.staff_sections | r.head_sections
+            or r.collector or r.meeting)
+
+
+def sees_proposal(user, round_) -> bool:
+    """Whether a page shows this user the live result under approval rather than the latest published version.
+
+    Once a round is published everyone sees the published version, except the collector, the meeting and
+    the administrator while a changed result is before them (collected or decided again).
+    """
+    r = roles(user)
+    if not round_.published:
+        return True
+    return (r.admin or r.collector or r.meeting) and round_.state in {RoundState.COLLECTED, RoundState.DECIDED}
+
+
+# ------------------------------------------------------------------ delegation
+
+def delegation_refusal(user, section, delegate, starts: date | None, ends: date | None) -> Refused | None:
+    """Why ``user`` may not let ``delegate`` sign for ``section`` from ``starts`` to ``ends`` (None: they may).
+
+    Only the section's own head delegates, only to bureau staff who hold a role for that section, never
+    to a user tied to an assessed unit, never to oneself, and always for a dated period.
+    """
+    r = roles(user)
+    if section.pk not in r.head_sections or section.pk in r.delegated_from:
+        return NotAllowed("not_section_head", _("Only the section's own head delegates its signing."))
+    if delegate.pk == user.pk:
+        return Refused("self_delegation", _("Delegate to someone else."))
+    kinds = set(Membership.objects.filter(user=delegate).values_list("role", "section_id"))
+    if any(role == Role.UNIT for role, _s in kinds):
+        return Refused("delegate_is_unit", _("%(who)s belongs to an assessed unit and may never sign for a "
+                                             "section."), who=delegate.get_username())
+    if not any(role in {Role.STAFF, Role.HEAD} and s == section.pk for role, s in kinds):
+        return Refused("delegate_not_in_section", _("%(who)s holds no role in %(section)s; delegate to its staff "
+                                                    "or another of its heads."),
+                       who=delegate.get_username(), section=section.name)
+    if starts is None or ends is None:
+        return Refused("dates_required", _("Give the first and the last day of the delegation."))
+    if ends < starts:
+        return Refused("bad_dates", _("The end is before the start."))
+    return None
 
 
 # ------------------------------------------------------------------ ledger and evidence
@@ -179,3 +240,9 @@ def can_view_evidence(user, evidence) -> bool:
 
 def can_edit_scheme(user) -> bool:
     return roles(user).admin
+
+
+def can_import(user) -> bool:
+    """Whole files (units, economic figures, ratings, measurements, objectives): administrators, the collector."""
+    r = roles(user)
+    return r.admin or r.collector

@@ -25,6 +25,7 @@ urlpatterns = [
     path("sheets/<int:pk>/do/", sheets.sheet_action, name="sheet_action"),
     path("sheets/<int:pk>/object/", results.file_objection, name="file_objection"),
     path("objections/<int:pk>/answer/", results.answer_objection, name="answer_objection"),
+    path("objections/<int:pk>/evidence/", results.objection_evidence, name="objection_evidence"),
     path("signatures/<int:pk>/verify/", sheets.verify_signature, name="verify"),
     path("ledger/", ledger.ledger_list, name="ledger"),
     path("ledger/new/", ledger.ledger_new, name="ledger_new"),

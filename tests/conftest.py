@@ -4,7 +4,7 @@ import pytest
 @pytest.fixture
 def town(db):
     """The shipped town scheme for 2026, loaded the way `load_seed_scheme` loads it."""
-    from kaohe.services.seed import load_scheme
+    from kaohe.actions.schemes import do_load_scheme as load_scheme
 
     return load_scheme("town", 2026)
 

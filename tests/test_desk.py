@@ -107,7 +107,7 @@ def test_the_scheme_can_be_copied_to_next_year(client, round_, people):
 def test_the_cached_result_follows_every_change(round_, people):
     from decimal import Decimal
 
-    from kaohe.actions.sheets import do_record_entry
+    from kaohe.actions.ledger import do_record_entry
     from kaohe.models import Rule
     from kaohe.services.ranking import fingerprint, scored_round
 
@@ -126,7 +126,7 @@ def test_the_cached_result_follows_every_change(round_, people):
 
 
 def test_staff_reverses_a_row_from_the_ledger_page_and_another_section_cannot(client, round_, people):
-    from kaohe.actions.sheets import do_record_entry
+    from kaohe.actions.ledger import do_record_entry
 
     from .conftest import fresh
 

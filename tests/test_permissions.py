@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kaohe.actions.sheets import do_record_entry
+from kaohe.actions.ledger import do_record_entry
 from kaohe.models import Evidence, ScoreSheet
 
 from .test_route import publish

@@ -5,9 +5,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from kaohe.actions.ledger import do_reverse_entry
 from kaohe.models import EconomicFigure, LedgerEntry, Rule
 from kaohe.scoring import AsOf
-from kaohe.services.ledger import do_reverse_entry
 from kaohe.services.scoring import score
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from kaohe.actions.transitions import do_transition
 from kaohe.models import LedgerEntry, Signature
-from kaohe.workflow.route import do_transition
-from kaohe.workflow.signing import canonical_json, digest, sheet_content, verify
+from kaohe.services.signatures import sheet_content, verify
+from kaohe.workflow.signing import canonical_json, digest
 
 from .conftest import fresh
 from .test_route import sheet
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def signed(round_, people):
-    from kaohe.actions.sheets import do_record_entry
+    from kaohe.actions.ledger import do_record_entry
 
     do_record_entry(round_.scheme, cells={"unit": "城关镇", "rule": "8.1.a", "quantity": "2", "date": "2026-03-01",
                                           "note": "迟报两次"}, acting_user=fresh(people["staff"]))
@@ -65,8 +66,8 @@ def test_a_stored_signature_edited_is_detected(signed):
 
 
 def test_a_new_row_for_a_signed_sheet_is_refused_and_the_signature_stays_valid(signed, people):
-    from kaohe.actions.sheets import do_record_entry
-    from kaohe.workflow.route import RouteRefused
+    from kaohe.actions.ledger import do_record_entry
+    from kaohe.refusals import Refused as RouteRefused
 
     with pytest.raises(RouteRefused):
         do_record_entry(signed.sheet.round.scheme, cells={"unit": "城关镇", "rule": "8.5.a", "date": "2026-05-01"},

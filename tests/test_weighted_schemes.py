@@ -8,14 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from kaohe.actions.appraisal import do_import_measures as import_measures
+from kaohe.actions.appraisal import do_import_objectives as import_objectives
+from kaohe.actions.appraisal import do_import_ratings as import_ratings
+from kaohe.actions.schemes import do_load_scheme as load_scheme
+from kaohe.actions.units import do_import_units as import_units
 from kaohe.imports.errors import ImportRejected
-from kaohe.imports.measures import import_measures
-from kaohe.imports.objectives import import_objectives
-from kaohe.imports.ratings import import_ratings
-from kaohe.imports.units import import_units
 from kaohe.models import Measurement, Rating, Round, Unit
 from kaohe.services.scoring import score
-from kaohe.services.seed import load_scheme
 from tests.conftest import fresh
 from tests.imports.helpers import csv_bytes, xlsx_bytes
 
@@ -202,7 +202,7 @@ def test_a_rater_sees_the_ratings_they_gave_and_only_those(client, published, dj
 def test_the_round_closes_only_once_every_failing_person_has_a_plan(published, django_user_model):
     from kaohe.actions.plans import do_save_plan
     from kaohe.actions.rounds import do_close_round
-    from kaohe.workflow.route import RouteRefused
+    from kaohe.refusals import Refused as RouteRefused
 
     round_, collector = published
     failing = [u.unit for u in score(round_.scheme).units if u.grade == "不合格"]

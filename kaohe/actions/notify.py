@@ -7,10 +7,14 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kaohe.doctype.people import Role
-from kaohe.models import Delegation, Membership, Notification
+from kaohe.models import Delegation, Membership, Notification, Round
+from kaohe.refusals import NotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +26,23 @@ MESSAGES = {
     "object": "{unit} 对 {section} 评分提出申诉",
     "collect": "{round} 已汇总，等待局长办公会议审定",
     "reopen": "{round} 已发回重评",
+    "recollect": "{round} 因申诉改分重新汇总，等待局长办公会议审定新版本",
     "decide": "{round} 已审定，等待公布",
     "decide:approve": "{round} 审定：已有成员签署同意",
     "publish": "{round} 考核结果已公布",
     "close": "{round} 已归档",
 }
+
+
+@transaction.atomic
+def do_mark_read(note: Notification, *, acting_user) -> Notification:
+    """A user marks one of their own notifications read (nobody else's)."""
+    if note.user_id != acting_user.pk:
+        raise NotAllowed("not_your_notification", _("This notification is not yours."))
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note
 
 
 def _users_with(role: str, **scope):
@@ -37,11 +53,9 @@ def _users_with(role: str, **scope):
 
 
 def recipients(obj, action: str) -> tuple[set[int], str]:
-    from kaohe.models import Round
-
     if isinstance(obj, Round):
         url = reverse("kaohe:round", args=[obj.pk])
-        if action in {"collect", "decide:approve"}:
+        if action in {"collect", "recollect", "decide:approve"}:
             return _users_with(Role.MEETING), url
         if action in {"decide", "reopen"}:
             return _users_with(Role.COLLECTOR) | _users_with(Role.ADMIN), url

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from kaohe.workflow.route import RouteRefused
+from kaohe.refusals import NotAllowed, Refused
 
 
 def visible(model, predicate, user, **lookup):
@@ -21,7 +21,9 @@ def attempt(request, action, success: str) -> bool:
     """Run an action; a refusal becomes one clear message and changes nothing."""
     try:
         action()
-    except RouteRefused as refused:
+    except NotAllowed:
+        raise  # a role refusal is a 403 page that says why
+    except Refused as refused:
         messages.error(request, str(refused))
         return False
     messages.success(request, success)

@@ -2,15 +2,14 @@
 
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.actions.delegations import do_delegate_signing
+from kaohe.actions.notify import do_mark_read
 from kaohe.models import Delegation, Notification, Objection, Round, ScoreSheet, Section
 from kaohe.permissions import roles
 
@@ -59,8 +58,10 @@ def inbox(request):
         **waiting_for(request.user),
         "own_sections": own_sections,
         "delegations": Delegation.objects.filter(head=request.user).select_related("delegate", "section"),
-        "colleagues": get_user_model().objects.filter(memberships__role__in=["staff", "head", "collector"])
-        .exclude(pk=request.user.pk).distinct().order_by("username") if own_sections else [],
+        "colleagues": get_user_model().objects.filter(memberships__role__in=["staff", "head"],
+                                                      memberships__section__in=own_sections)
+        .exclude(memberships__role="unit").exclude(pk=request.user.pk).distinct().order_by("username")
+        if own_sections else [],
         "notifications": request.user.notifications.all()[:30],
         "all_rounds": Round.objects.select_related("scheme")[:20],
     })
@@ -71,22 +72,22 @@ def inbox(request):
 def delegate(request):
     section = get_object_or_404(Section, pk=request.POST.get("section"))
     delegate_user = get_object_or_404(get_user_model(), pk=request.POST.get("delegate"))
-    try:
-        starts = date.fromisoformat(request.POST.get("starts", ""))
-        ends = date.fromisoformat(request.POST.get("ends", ""))
-    except ValueError:
-        messages.error(request, _("Give both dates."))
-        return redirect("kaohe:home")
+    starts, ends = _day(request.POST.get("starts")), _day(request.POST.get("ends"))
     attempt(request, lambda: do_delegate_signing(section=section, delegate=delegate_user, starts=starts, ends=ends,
                                                  acting_user=request.user), _("Signing is delegated."))
     return redirect("kaohe:home")
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 @login_required
 @require_POST
 def read_notification(request, pk: int):
     note = get_object_or_404(Notification, pk=pk, user=request.user)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    do_mark_read(note, acting_user=request.user)
     return redirect(note.url or "kaohe:home")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.actions.sheets import EntryRejected, check_sheet_open, do_record_entry, sheet_for
+from kaohe.actions.ledger import EntryRejected, do_record_entry, do_reverse_entry
 from kaohe.models import Evidence, LedgerEntry, Rule, Scheme, Unit
 from kaohe.permissions import can_view_evidence, can_view_ledger_row, roles
-from kaohe.services.ledger import do_reverse_entry
-from kaohe.workflow.route import RouteRefused
+from kaohe.refusals import Refused
 
 from .common import visible
 
@@ -73,7 +72,9 @@ def ledger_new(request):
                                     acting_user=request.user)
         except EntryRejected as rejected:
             errors = rejected.errors
-        except RouteRefused as refused:
+        except PermissionDenied:
+            raise
+        except Refused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, _("Recorded: %(entry)s") % {"entry": entry})
@@ -92,16 +93,12 @@ def ledger_new(request):
 @require_POST
 def ledger_reverse(request, pk: int):
     entry = visible(LedgerEntry, can_view_ledger_row, request.user, pk=pk)
-    section_id = entry.rule.indicator.section_id if entry.rule.indicator else None
-    if not (roles(request.user).admin or section_id in roles(request.user).staff_sections):
-        raise PermissionDenied
     try:
-        check_sheet_open(sheet_for(entry.scheme, entry.unit, entry.rule))
         do_reverse_entry(entry, reason=request.POST.get("reason", ""), acting_user=request.user)
-    except RouteRefused as refused:
+    except PermissionDenied:
+        raise
+    except Refused as refused:
         messages.error(request, str(refused))
-    except ValidationError as invalid:
-        messages.error(request, invalid.messages[0])
     else:
         messages.success(request, _("The row is reversed."))
     return redirect(f"{reverse('kaohe:ledger')}?scheme={entry.scheme.code}")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from kaohe.actions.plans import do_save_plan
 from kaohe.models import Rating, Round, Unit
 from kaohe.permissions import can_write_plan, rater_keys
-from kaohe.workflow.route import RouteRefused
+from kaohe.refusals import Refused
 
 from .common import attempt
 
@@ -38,7 +38,7 @@ def save_plan(request, pk: int, unit_id: int):
         try:
             due = date.fromisoformat(request.POST.get("due", ""))
         except ValueError:
-            raise RouteRefused("plan_incomplete", _("Give the due date as YYYY-MM-DD.")) from None
+            raise Refused("plan_incomplete", _("Give the due date as YYYY-MM-DD.")) from None
         do_save_plan(round_, unit, actions=request.POST.get("actions", ""), owner=request.POST.get("owner", ""),
                      due=due, follow_up=request.POST.get("follow_up", ""), acting_user=request.user)
 

@@ -13,10 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from kaohe.actions.rounds import do_close_round, do_collect_round, do_decide_round, do_open_round, do_publish_round
+from kaohe.actions.rounds import (
+    do_close_round,
+    do_collect_round,
+    do_decide_round,
+    do_open_round,
+    do_publish_round,
+    do_recollect_round,
+)
 from kaohe.models import Round, Scheme, State
-from kaohe.permissions import can_open_round, can_view_progress, can_view_ranking, roles
+from kaohe.permissions import can_open_round, can_view_progress, can_view_ranking, roles, sees_proposal
+from kaohe.services.published import latest_version
 from kaohe.services.ranking import fingerprint, ranking_groups
+from kaohe.services.signatures import broken_signatures
 from kaohe.workflow.route import available, state_of
 
 from .common import attempt, visible
@@ -74,7 +83,9 @@ def round_board(request, pk: int):
         "round": round_, "rows": rows, "round_state": state_of(round_), "actions": available(round_, request.user),
         "approvals": round_.approvals.select_related("user"), "states": states,
         "late": late, "log": round_.log.select_related("user")[:50],
-        "signatures": round_.signatures.select_related("user"),
+        "signatures": round_.signatures.select_related("user", "on_behalf_of"),
+        "broken": broken_signatures(round_) if round_.state != "closed" else [],
+        "versions": round_.versions.select_related("published_by"),
     })
 
 
@@ -82,8 +93,15 @@ def round_board(request, pk: int):
 def ranking(request, pk: int):
     round_ = visible(Round, can_view_ranking, request.user, pk=pk)
     key = fingerprint(round_)
+    proposal = sees_proposal(request.user, round_)
+    version = None if proposal else latest_version(round_)
+    chosen = request.GET.get("version")
+    if chosen and round_.versions.filter(number=chosen).exists():
+        version = round_.versions.get(number=chosen)
     return render(request, "kaohe/ranking.html", {
-        "round": round_, "groups": ranking_groups(round_, key), "cache_key": key,
+        "round": round_, "groups": ranking_groups(round_, key, version=version),
+        "cache_key": key if version is None else f"v{version.pk}",
+        "version": version, "versions": round_.versions.all(), "proposal": proposal and round_.published,
         "categories": list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order")),
     })
 
@@ -95,6 +113,8 @@ def round_action(request, pk: int, action: str):
     steps = {
         "collect": lambda: do_collect_round(round_, acting_user=request.user),
         "publish": lambda: do_publish_round(round_, acting_user=request.user),
+        "recollect": lambda: do_recollect_round(round_, comment=request.POST.get("comment", ""),
+                                                acting_user=request.user),
         "close": lambda: do_close_round(round_, acting_user=request.user),
         "decide": lambda: do_decide_round(round_, resolution=request.POST.get("resolution", ""),
                                           meeting_date=_date(request.POST.get("meeting_date")),

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.actions.records import do_save_record
 from kaohe.actions.schemes import do_copy_scheme
 from kaohe.models import Indicator, Rule, Scheme, Section
 from kaohe.permissions import can_edit_scheme, roles
+from kaohe.refusals import Refused
 
 from .common import attempt
 
@@ -53,12 +56,13 @@ def scheme_editor(request, code: str):
             raise PermissionDenied
         form_for = request.POST["edit"]
         if form.is_valid():
-            form.instance._change_reason = "scheme editor"
-            form.save()
-            from django.contrib import messages
-
-            messages.success(request, _("Saved %(what)s.") % {"what": obj})
-            return redirect("kaohe:scheme_editor", scheme.code)
+            try:
+                do_save_record(form.instance, acting_user=request.user, reason="scheme editor")
+            except Refused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("Saved %(what)s.") % {"what": obj})
+                return redirect("kaohe:scheme_editor", scheme.code)
     total = sum(i.base for i in indicators if i.parent_id is None)
     return render(request, "kaohe/scheme_editor.html", {
         "scheme": scheme, "indicators": indicators, "rules": rules, "editable": editable, "total": total,

@@ -13,16 +13,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.actions.ledger import EntryRejected
 from kaohe.actions.rounds import do_send_back_sheet
-from kaohe.actions.sheets import AmountChange, EntryRejected, SheetConflict, check_amounts, do_set_amounts
+from kaohe.actions.sheets import AmountChange, SheetConflict, check_amounts, do_set_amounts
+from kaohe.actions.transitions import do_transition
 from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet, Section, Signature, State
 from kaohe.numbers import plain
 from kaohe.permissions import can_edit_sheet, can_view_section, can_view_sheet, roles
+from kaohe.refusals import Refused
 from kaohe.scoring import Tally, score_scheme
 from kaohe.services.ranking import scored_round
 from kaohe.services.scoring import load_facts
-from kaohe.workflow.route import RouteRefused, available, do_transition, state_of
-from kaohe.workflow.signing import verify
+from kaohe.services.signatures import sheet_content, verify
+from kaohe.workflow.route import available, state_of
 
 from .common import attempt, visible
 
@@ -190,7 +193,7 @@ def grid_bulk(request, pk: int, section: str, action: str):
         try:
             do_transition(sheet, action, acting_user=request.user)
             done += 1
-        except (RouteRefused, PermissionDenied) as exc:
+        except (Refused, PermissionDenied) as exc:
             refused.append(f"{sheet.unit.name}: {exc or _('not allowed')}")
     if done:
         messages.success(request, _("%(n)d sheet(s) done.") % {"n": done})
@@ -202,8 +205,6 @@ def grid_bulk(request, pk: int, section: str, action: str):
 @login_required
 def sheet_page(request, pk: int):
     sheet = visible(ScoreSheet, can_view_sheet, request.user, pk=pk)
-    from kaohe.workflow.signing import sheet_content
-
     content = sheet_content(sheet)
     items = {i.code: i for i in sheet.round.scheme.indicators.filter(code__in=content["items"])}
     evidence = {}

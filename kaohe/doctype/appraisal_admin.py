@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .action_admin import ActionAdmin, ReadOnlyAdmin
 from .appraisal import Grade, ImprovementPlan, Measurement, RaterGroup, Rating, RatingSource
 
 
@@ -11,20 +12,20 @@ class RaterGroupInline(admin.TabularInline):
 
 
 @admin.register(RatingSource)
-class RatingSourceAdmin(SimpleHistoryAdmin):
+class RatingSourceAdmin(ActionAdmin):
     list_display = ["code", "name", "weight", "calendar", "scheme"]
     list_filter = ["scheme", "calendar"]
     inlines = [RaterGroupInline]
 
 
 @admin.register(Grade)
-class GradeAdmin(SimpleHistoryAdmin):
+class GradeAdmin(ActionAdmin):
     list_display = ["code", "min_score", "quota", "needs_plan", "scheme"]
     list_filter = ["scheme"]
 
 
 @admin.register(Rating)
-class RatingAdmin(SimpleHistoryAdmin):
+class RatingAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["unit", "rule", "source", "rater_group", "rater", "period", "value", "letter"]
     list_filter = ["scheme", "source", "period"]
     list_select_related = ["unit", "rule", "source"]
@@ -33,7 +34,7 @@ class RatingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
+class MeasurementAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["rule", "unit", "date", "actual", "target"]
     list_filter = ["scheme"]
     list_select_related = ["unit", "rule"]
@@ -41,6 +42,6 @@ class MeasurementAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(SimpleHistoryAdmin):
+class ImprovementPlanAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["unit", "round", "owner", "due"]
     list_filter = ["round"]

@@ -93,6 +93,37 @@ class ScoreSheet(models.Model):
         return f"{self.round} · {self.section} · {self.unit}"
 
 
+class PublishedResult(models.Model):
+    """One published version of a round's result, frozen: what every page shows after publication.
+
+    A later version (after an objection changed a score and the round was approved again) does not
+    replace an earlier one; both stay readable with the reason for the change.
+    """
+
+    round = models.ForeignKey(Round, models.CASCADE, related_name="versions", verbose_name=_("round"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    content = models.JSONField(_("result"))
+    reason = models.TextField(_("reason for this version"), blank=True)
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("published by"))
+
+    class Meta:
+        app_label = "kaohe"
+        ordering = ["round", "-number"]
+        constraints = [models.UniqueConstraint(fields=["round", "number"], name="one_version_number_per_round")]
+        verbose_name = _("published result")
+        verbose_name_plural = _("published results")
+
+    def __str__(self) -> str:
+        return f"{self.round} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("a published result is never changed; publish a new version")
+        super().save(*args, **kwargs)
+
+
 class Objection(models.Model):
     """A unit's objection (申诉) to its published result; it reopens one sheet."""
 

@@ -1,20 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .assessment import Evidence, Notification, Objection, Round, ScoreSheet
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the route itself: visible here, changed only by walking the route."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .action_admin import ReadOnlyAdmin
+from .assessment import Evidence, Notification, Objection, PublishedResult, Round, ScoreSheet
+from .audit import AuditEvent
 
 
 @admin.register(Round)
@@ -43,3 +32,18 @@ class EvidenceAdmin(ReadOnlyAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["user", "text", "created_at", "read_at"]
+
+
+@admin.register(PublishedResult)
+class PublishedResultAdmin(ReadOnlyAdmin):
+    list_display = ["round", "number", "published_at", "published_by", "reason"]
+    list_filter = ["round"]
+    exclude = ["content"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "target", "scheme"]
+    list_filter = ["action", "scheme"]
+    search_fields = ["target", "action", "user__username"]
+    date_hierarchy = "at"

@@ -1,5 +1,6 @@
 """A scheme: its indicator tree, its rules, its economic indicators and its groups' prize quotas."""
 
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from kaohe.scoring.spec import Kind, Method
 
+from .scheme_check import rule_problems
 from .unit import Section, Unit, UnitGroup
 
 POINTS = {"max_digits": 10, "decimal_places": 4}
@@ -127,13 +129,9 @@ class Rule(models.Model):
 
     @property
     def bands_json(self) -> str:
-        import json
-
         return json.dumps(self.bands, ensure_ascii=False)
 
     def clean(self) -> None:
-        from kaohe.services.scheme_check import rule_problems
-
         problems = rule_problems(self)
         if problems:
             raise ValidationError(problems)

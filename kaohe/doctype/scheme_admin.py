@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from .action_admin import ActionAdmin
 from .scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
 
 
@@ -16,7 +16,7 @@ class EconomicIndicatorInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(SimpleHistoryAdmin):
+class SchemeAdmin(ActionAdmin):
     list_display = ["code", "name", "year", "family", "method"]
     list_filter = ["year", "family"]
     search_fields = ["code", "name"]
@@ -31,7 +31,7 @@ class RuleInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ActionAdmin):
     list_display = ["code", "name", "scheme", "base", "weight", "floor", "cap", "section", "owner"]
     list_filter = ["scheme", "section"]
     list_select_related = ["scheme", "section"]
@@ -41,7 +41,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):
+class RuleAdmin(ActionAdmin):
     list_display = ["code", "name", "kind", "amount", "min_points", "max_points", "indicator", "scheme"]
     list_filter = ["scheme", "kind"]
     list_select_related = ["scheme", "indicator"]

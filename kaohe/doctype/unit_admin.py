@@ -1,23 +1,23 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from .action_admin import ActionAdmin
 from .unit import Section, Unit, UnitGroup
 
 
 @admin.register(UnitGroup)
-class UnitGroupAdmin(admin.ModelAdmin):
+class UnitGroupAdmin(ActionAdmin):
     list_display = ["code", "name", "order"]
     list_editable = ["order"]
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ActionAdmin):
     list_display = ["name", "group", "active"]
     list_filter = ["group", "active"]
     search_fields = ["name"]
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ActionAdmin):
     list_display = ["code", "name", "collects"]
     search_fields = ["name", "code"]

@@ -1,6 +1,6 @@
-"""Ledger rows: ``unit,rule,quantity,points,date,note``. All rows are valid or none is written.
+"""Ledger rows: ``unit,rule,quantity,points,date,note``, parsed and checked; ``kaohe.actions.ledger`` writes them.
 
-Idempotent by fingerprint: a file whose rows were already imported for this scheme writes nothing.
+All rows are valid or none is written; every problem is named by line, column, value and reason.
 """
 
 from __future__ import annotations
@@ -9,21 +9,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.utils import timezone
-
-from kaohe.models import ImportBatch, LedgerEntry, Rule, Scheme, Unit
+from kaohe.models import Rule, Scheme, Unit
 from kaohe.scoring.spec import COUNT_KINDS, ENTERED_KINDS, Kind
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fingerprint, fold, parse_date, parse_decimal
-from .outcome import ImportOutcome
+from .fields import CellError, fold, parse_date, parse_decimal
 from .reader import read_table
 
 REQUIRED = ["unit", "rule", "date"]
 OPTIONAL = ["quantity", "points", "note"]
 QUANTITY_REQUIRED = {Kind.TIERED, Kind.PROPORTIONAL, Kind.COUNT_THRESHOLD}
-INSERT_CHUNK = 5000
 
 
 @dataclass(frozen=True)
@@ -35,6 +30,7 @@ class LedgerRow:
     date: date
     note: str
     key: tuple  # the row as text, for the fingerprint
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,7 +75,7 @@ class LedgerValidator:
         if len(errors) > before:
             return None
         key = (cells["unit"], rule.code, quantity, points if points is not None else "", when.isoformat(), note)
-        return LedgerRow(unit, rule.id, quantity, points, when, note, key)
+        return LedgerRow(unit, rule.id, quantity, points, when, note, key, line)
 
     def _date(self, text: str, fail):
         # A year of rows has at most 366 distinct dates: parse each once.
@@ -178,39 +174,3 @@ def validate_ledger(data: bytes, filename: str, scheme: Scheme) -> list[LedgerRo
     if errors:
         raise ImportRejected(errors)
     return rows
-
-
-def import_ledger(data: bytes, filename: str, scheme: Scheme, *, acting_user=None) -> ImportOutcome:
-    rows = validate_ledger(data, filename, scheme)
-    if not rows:
-        raise ImportRejected([RowError(2, "", "", "no_rows", "the file has a header but no rows")])
-    print_ = fingerprint("ledger", scheme.code, [r.key for r in rows])
-    with transaction.atomic():
-        earlier = ImportBatch.objects.filter(kind="ledger", scheme=scheme, fingerprint=print_).first()
-        if earlier:
-            return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=earlier.pk)
-        batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, fingerprint=print_, filename=filename,
-                                           row_count=len(rows), created_by=acting_user)
-        _insert(rows, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
-    return ImportOutcome("ledger", len(rows), batch.pk, created=len(rows))
-
-
-def _insert(rows: list[LedgerRow], scheme_id: int, batch_id: int, user_id: int | None) -> None:
-    # Validated rows go in with one executemany per chunk: model instances and per-row SQL
-    # generation would cost more than the validation itself on 100,000 rows.
-    ops = connection.ops
-    table = LedgerEntry._meta.db_table
-    now = ops.adapt_datetimefield_value(timezone.now())
-    sql = (
-        f"INSERT INTO {table} (scheme_id, unit_id, rule_id, quantity, points, date, note, batch_id, "
-        "reverses_id, created_at, created_by_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s)"
-    )
-    params = [
-        (scheme_id, r.unit_id, r.rule_id, ops.adapt_decimalfield_value(r.quantity, 14, 4),
-         ops.adapt_decimalfield_value(r.points, 14, 4) if r.points is not None else None,
-         ops.adapt_datefield_value(r.date), r.note, batch_id, now, user_id)
-        for r in rows
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), INSERT_CHUNK):
-            cursor.executemany(sql, params[start:start + INSERT_CHUNK])

@@ -8,17 +8,13 @@ Keyed by (unit, indicator, date): importing again replaces the value, with its h
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from kaohe.models import ImportBatch, Measurement, Scheme, Unit
+from kaohe.models import Scheme, Unit
 from kaohe.scoring import Method
 from kaohe.scoring.spec import TARGET_KINDS, WEIGHTED_KINDS, Kind
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fingerprint, fold, parse_date, parse_decimal
-from .outcome import ImportOutcome
+from .fields import CellError, fold, parse_date, parse_decimal
 from .reader import read_table
-from .saving import save_with_history
 
 
 def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
@@ -76,28 +72,7 @@ def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]
         if len(errors) == bad:
             seen[key] = line
             rows.append((units.get(unit), rule.pk, day, values["actual"], values.get("target"), cells.get("note", ""),
-                         (unit, code, day.isoformat())))
+                         (unit, code, day.isoformat()), line))
     if errors:
         raise ImportRejected(errors)
     return rows
-
-
-@transaction.atomic
-def import_measures(data: bytes, filename: str, scheme: Scheme, *, acting_user=None) -> ImportOutcome:
-    rows = validate_measures(data, filename, scheme)
-    batch = ImportBatch.objects.create(
-        kind="measures", scheme=scheme, filename=filename, row_count=len(rows), created_by=acting_user,
-        fingerprint=fingerprint("measures", scheme.code, [(*r[6], r[3], r[4]) for r in rows]),
-    )
-    existing = {(m.unit_id, m.rule_id, m.date): m for m in Measurement.objects.filter(scheme=scheme)}
-    new, changed = [], []
-    for unit_id, rule_id, day, actual, target, note, _key in rows:
-        found = existing.get((unit_id, rule_id, day))
-        if found is None:
-            new.append(Measurement(scheme=scheme, unit_id=unit_id, rule_id=rule_id, date=day, actual=actual,
-                                   target=target, note=note, batch=batch, created_by=acting_user))
-        elif (found.actual, found.target, found.note) != (actual, target, note):
-            found.actual, found.target, found.note, found.batch = actual, target, note, batch
-            changed.append(found)
-    save_with_history(Measurement, new, changed, ["actual", "target", "note", "batch"], acting_user)
-    return ImportOutcome("measures", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))

@@ -8,22 +8,19 @@ not in it are removed, unless progress was already recorded against them.
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from kaohe.models import ImportBatch, Indicator, Measurement, Rule, Scheme, Unit
+from kaohe.doctype.scheme_check import weight_shortfalls
+from kaohe.models import Scheme, Unit
 from kaohe.scoring import Method
 from kaohe.scoring.spec import TARGET_KINDS
-from kaohe.services.scheme_check import weight_shortfalls
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fingerprint, fold, parse_decimal
-from .outcome import ImportOutcome
+from .fields import CellError, fold, parse_decimal
 from .reader import read_table
 
 KINDS = sorted(str(k) for k in TARGET_KINDS)
 
 
-def _parent(code: str) -> str | None:
+def parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
@@ -70,15 +67,15 @@ def validate_objectives(data: bytes, filename: str, scheme: Scheme) -> list[dict
         if len(errors) == bad:
             nodes[code] = node
     for node in nodes.values():
-        parent = _parent(node["code"])
+        parent = parent_code(node["code"])
         if parent and parent not in nodes:
             errors.append(RowError(node["line"], "code", node["code"], "unknown_parent", f"no node {parent} above it"))
-    parents = {_parent(c) for c in nodes}
+    parents = {parent_code(c) for c in nodes}
     for node in nodes.values():
         if node["code"] not in parents and node["target"] is None:
             errors.append(RowError(node["line"], "target", "", "required", "a task needs a measurable target"))
     # every node kept has its weight (a row without one was refused above), so only sums can be off
-    _unweighted, shortfalls = weight_shortfalls([(n["code"], _parent(n["code"]), n["weight"], None)
+    _unweighted, shortfalls = weight_shortfalls([(n["code"], parent_code(n["code"]), n["weight"], None)
                                                  for n in nodes.values()])
     for parent, _group, total, family in shortfalls:
         where = f"under {parent}" if parent else "at the top"
@@ -94,42 +91,3 @@ def validate_objectives(data: bytes, filename: str, scheme: Scheme) -> list[dict
     for node in nodes.values():
         node["leaf"] = node["code"] not in parents
     return list(nodes.values())
-
-
-@transaction.atomic
-def import_objectives(data: bytes, filename: str, scheme: Scheme, *, acting_user=None) -> ImportOutcome:
-    nodes = validate_objectives(data, filename, scheme)
-    codes = {n["code"] for n in nodes}
-    rules = {n["rule"] for n in nodes if n["leaf"]}
-    stale_rules = scheme.rules.exclude(code__in=rules)
-    used = set(Measurement.objects.filter(rule__in=stale_rules).values_list("rule__code", flat=True))
-    if used:
-        raise ImportRejected([RowError(0, "rule", code, "has_progress",
-                                       "progress is recorded against this task; keep it in the file")
-                              for code in sorted(used)])
-    stale_rules.delete()
-    scheme.indicators.exclude(code__in=codes).delete()
-    owners = dict(Unit.objects.filter(name__in={n["owner"] for n in nodes}).values_list("name", "id"))
-    section = scheme.indicators.filter(section__isnull=False).values_list("section_id", flat=True).first()
-    saved: dict[str, Indicator] = {}
-    created = 0
-    order_of = {n["code"]: position for position, n in enumerate(nodes)}  # the file's order
-    for node in sorted(nodes, key=lambda n: n["code"].count(".")):  # parents before their children
-        order = order_of[node["code"]]
-        parent = _parent(node["code"])
-        saved[node["code"]], made = Indicator.objects.update_or_create(
-            scheme=scheme, code=node["code"],
-            defaults={"name": node["name"], "parent": saved.get(parent), "weight": node["weight"],
-                      "owner_id": owners[node["owner"]], "target": node["target"], "order": order,
-                      "section_id": section if parent is None else None},
-        )
-        created += made
-        if node["leaf"]:
-            Rule.objects.update_or_create(scheme=scheme, code=node["rule"], defaults={
-                "name": node["name"], "kind": node["kind"], "indicator": saved[node["code"]],
-                "max_points": node["cap"], "order": order})
-    batch = ImportBatch.objects.create(
-        kind="objectives", scheme=scheme, filename=filename, row_count=len(nodes), created_by=acting_user,
-        fingerprint=fingerprint("objectives", scheme.code, [(n["code"], n["weight"], n["target"]) for n in nodes]),
-    )
-    return ImportOutcome("objectives", len(nodes), batch.pk, created, len(nodes) - created, 0)

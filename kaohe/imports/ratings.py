@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
-
-from kaohe.models import ImportBatch, Membership, Rating, Role, Scheme, Unit
+from kaohe.models import Membership, Rating, Role, Scheme, Unit
 from kaohe.scoring import Kind
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fingerprint, fold, parse_decimal
-from .outcome import ImportOutcome
+from .fields import CellError, fold, parse_decimal
 from .periods import parse_period
 from .reader import read_table
-from .saving import save_with_history
 
 HUNDRED = Decimal(100)
 RATER_MAX = Rating._meta.get_field("rater").max_length
@@ -107,29 +103,7 @@ def validate_ratings(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
         if len(errors) == bad:
             seen[key] = line
             rows.append((known.units[ratee], known.rules[criterion], source.pk, group, rater, period, end,
-                         value, letter, key))
+                         value, letter, key, line))
     if errors:
         raise ImportRejected(errors)
     return rows
-
-
-@transaction.atomic
-def import_ratings(data: bytes, filename: str, scheme: Scheme, *, acting_user=None) -> ImportOutcome:
-    rows = validate_ratings(data, filename, scheme)
-    batch = ImportBatch.objects.create(
-        kind="ratings", scheme=scheme, filename=filename, row_count=len(rows), created_by=acting_user,
-        fingerprint=fingerprint("ratings", scheme.code, [(*r[9], r[7]) for r in rows]),
-    )
-    existing = {(r.unit_id, r.rule_id, r.source_id, r.rater_group, r.rater, r.period): r
-                for r in Rating.objects.filter(scheme=scheme, unit_id__in={r[0] for r in rows})}
-    new, changed = [], []
-    for unit_id, rule_id, source_id, group, rater, period, end, value, letter, _key in rows:
-        found = existing.get((unit_id, rule_id, source_id, group, rater, period))
-        if found is None:
-            new.append(Rating(scheme=scheme, unit_id=unit_id, rule_id=rule_id, source_id=source_id, rater_group=group,
-                              rater=rater, period=period, date=end, value=value, letter=letter, batch=batch))
-        elif found.value != value or found.letter != letter:
-            found.value, found.letter, found.batch = value, letter, batch
-            changed.append(found)
-    save_with_history(Rating, new, changed, ["value", "letter", "batch"], acting_user)
-    return ImportOutcome("ratings", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))

@@ -3,14 +3,9 @@ unit's or person's own result). Known names are updated in place."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
-
-from kaohe.models import ImportBatch, Membership, Role, Unit, UnitGroup
+from kaohe.models import Unit, UnitGroup
 
 from .errors import ImportRejected, RowError
-from .fields import fingerprint
-from .outcome import ImportOutcome
 from .reader import read_table
 
 NAME_MAX = Unit._meta.get_field("name").max_length
@@ -46,38 +41,6 @@ def validate_units(data: bytes, filename: str) -> list[tuple[str, UnitGroup, str
     return rows
 
 
-@transaction.atomic
-def import_units(data: bytes, filename: str, *, acting_user=None) -> ImportOutcome:
-    rows = validate_units(data, filename)
-    existing = {u.name: u for u in Unit.objects.filter(name__in=[n for n, _g, _u in rows])}
-    created = updated = 0
-    for name, group, login in rows:
-        unit = existing.get(name)
-        if unit is None:
-            unit = Unit.objects.create(name=name, group=group)
-            created += 1
-        elif unit.group_id != group.pk or not unit.active:
-            unit.group, unit.active = group, True
-            unit.save()
-            updated += 1
-        if login:
-            _link_login(unit, login)
-    batch = ImportBatch.objects.create(
-        kind="units", fingerprint=fingerprint("units", "", [(n, g.code, u) for n, g, u in rows]), filename=filename,
-        row_count=len(rows), created_by=acting_user,
-    )
-    return ImportOutcome("units", len(rows), batch.pk, created, updated, len(rows) - created - updated)
-
-
-def _link_login(unit: Unit, login: str) -> None:
-    """The login sees this unit's own result; a new login has no password until an administrator sets one."""
-    user, made = get_user_model().objects.get_or_create(username=login)
-    if made:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    Membership.objects.get_or_create(user=user, role=Role.UNIT, unit=unit)
-
-
 def validate_groups(data: bytes, filename: str) -> list[tuple[str, str]]:
     table = read_table(data, filename, ["code", "name"])
     errors: list[RowError] = []
@@ -97,21 +60,3 @@ def validate_groups(data: bytes, filename: str) -> list[tuple[str, str]]:
     if errors:
         raise ImportRejected(errors)
     return rows
-
-
-@transaction.atomic
-def import_groups(data: bytes, filename: str, *, acting_user=None) -> ImportOutcome:
-    """Org units (departments, groups of towns): ``code,name``."""
-    rows = validate_groups(data, filename)
-    created = updated = 0
-    for code, name in rows:
-        group, made = UnitGroup.objects.get_or_create(code=code, defaults={"name": name})
-        if made:
-            created += 1
-        elif group.name != name:
-            group.name = name
-            group.save(update_fields=["name"])
-            updated += 1
-    batch = ImportBatch.objects.create(kind="groups", fingerprint=fingerprint("groups", "", rows), filename=filename,
-                                       row_count=len(rows), created_by=acting_user)
-    return ImportOutcome("groups", len(rows), batch.pk, created, updated, len(rows) - created - updated)

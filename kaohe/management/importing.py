@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kaohe.imports.errors import ImportRejected
 from kaohe.models import Scheme
+from kaohe.refusals import Refused
 
 
 def read_file(path: str) -> bytes:
@@ -32,4 +33,6 @@ def run_import(command: BaseCommand, path: str, importer) -> None:
         for error in rejected.errors:
             command.stderr.write(f"{path}: {error}")
         raise CommandError(f"{len(rejected.errors)} problem(s) in {path}; nothing was imported") from None
+    except Refused as refused:
+        raise CommandError(f"{path}: {refused}; nothing was imported") from None
     command.stdout.write(outcome.summary())

@@ -1,9 +1,11 @@
 """A round's scored result for pages, cached until anything that feeds it changes.
 
-The key carries the newest ledger row, the newest history rows of economic figures, ratings,
-measurements, rules, items, sources and grades, and the round's version, so a new row or an
-edited rule makes a new key: nothing is ever invalidated by hand, and a stale result cannot be
-served.
+The key carries the newest ledger row, the newest history rows of everything else that feeds the
+result (economic figures and indicators, ratings, measurements, rules, items, sources, rater
+groups, grades, the scheme, its ranked groups and its units) and the round's version, so any
+write makes a new key: nothing is ever invalidated by hand, and a stale result cannot be served.
+A round scores the units it was opened with (one sheet per section and unit), so a unit added
+later is not in it.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.core.cache import cache
-from django.db.models import Max, Subquery
+from django.db.models import F, Max, Subquery
 
 from kaohe.models import (
     EconomicFigure,
+    EconomicIndicator,
     Grade,
     Indicator,
     LedgerEntry,
@@ -24,9 +27,12 @@ from kaohe.models import (
     RatingSource,
     Rule,
     Scheme,
+    SchemeGroup,
+    Unit,
 )
 from kaohe.report.scores import jsonable
 from kaohe.scoring import SchemeResult, UnitResult
+from kaohe.scoring.serial import result_from_data
 
 from .scoring import score
 
@@ -50,6 +56,13 @@ def fingerprint(round_) -> str:
         "groups": RaterGroup.history.filter(source__scheme_id=scheme_id).values("source__scheme_id")
         .annotate(n=Max("history_id")),
         "grades": Grade.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
+        "economic": EconomicIndicator.history.filter(scheme_id=scheme_id).values("scheme_id")
+        .annotate(n=Max("history_id")),
+        "groups_ranked": SchemeGroup.history.filter(scheme_id=scheme_id).values("scheme_id")
+        .annotate(n=Max("history_id")),
+        "scheme": Scheme.history.filter(id=scheme_id).values("id").annotate(n=Max("history_id")),
+        # Any unit's change (a group moved, a unit deactivated): units are few, the scan is cheap.
+        "units": Unit.history.annotate(n=F("history_id")).order_by("-history_id"),
     }
     row = Scheme.objects.filter(pk=scheme_id).annotate(
         **{f"newest_{name}": Subquery(query.values("n")[:1]) for name, query in newest.items()}
@@ -59,12 +72,18 @@ def fingerprint(round_) -> str:
     return ".".join(str(part or 0) for part in (round_.pk, opened, *row, round_.version))
 
 
+def round_unit_names(round_) -> list[str] | None:
+    """The units the round was opened with; None for a round without sheets (every active unit)."""
+    names = sorted(set(round_.sheets.values_list("unit__name", flat=True)))
+    return names or None
+
+
 def scored_round(round_, key: str | None = None) -> SchemeResult:
     """Every unit's scores, ranks and prizes (no explanation lines), as exact Decimals."""
     key = f"kaohe:round:{key or fingerprint(round_)}"
     found = cache.get(key)
     if found is None:
-        found = score(round_.scheme, as_of=round_.as_of, explain=False)
+        found = score(round_.scheme, as_of=round_.as_of, explain=False, units=round_unit_names(round_))
         cache.set(key, found, TTL)
     return found
 
@@ -84,13 +103,16 @@ def unit_detail(round_, unit_name: str, key: str | None = None) -> UnitResult:
     return found
 
 
-def ranking_groups(round_, key: str | None = None) -> list[tuple[str, list[dict]]]:
-    """The ranking as the page shows it: per group, units by rank (vetoed last), as plain data."""
+def ranking_groups(round_, key: str | None = None, version=None) -> list[tuple[str, list[dict]]]:
+    """The ranking as the page shows it: per group, units by rank (vetoed last), as plain data.
+
+    ``version``: a published version of the round, shown as it was frozen.
+    """
     key = key or fingerprint(round_)
-    cache_key = f"kaohe:ranking:{key}"
+    cache_key = f"kaohe:ranking:v{version.pk}" if version is not None else f"kaohe:ranking:{key}"
     found = cache.get(cache_key)
     if found is None:
-        result = scored_round(round_, key)
+        result = result_from_data(version.content["result"]) if version is not None else scored_round(round_, key)
         names = dict(round_.scheme.groups.values_list("group__code", "group__name"))
         by_group: dict[str, list[dict]] = {}
         for unit in sorted(result.units, key=lambda u: (u.rank is None, u.rank or 0, -u.total, u.unit)):

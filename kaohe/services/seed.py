@@ -1,7 +1,5 @@
-"""Loads a scheme written as TOML (``fixtures/schemes/*.toml``) into the database.
-
-Loading the same file twice changes nothing: every record is matched by its code.
-"""
+"""Reads a scheme written as TOML (``fixtures/schemes/*.toml``) and checks it; ``kaohe.actions.schemes``
+writes it into the database."""
 
 from __future__ import annotations
 
@@ -11,21 +9,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import transaction
 
-from kaohe.models import (
-    EconomicIndicator,
-    Grade,
-    Indicator,
-    RaterGroup,
-    RatingSource,
-    Rule,
-    Scheme,
-    SchemeGroup,
-    Section,
-    Unit,
-    UnitGroup,
-)
+from kaohe.doctype.scheme_check import rule_problems, weight_problems
 from kaohe.scoring import (
     Band,
     EconomicSpec,
@@ -40,8 +25,6 @@ from kaohe.scoring import (
 )
 from kaohe.scoring.spec import WEIGHTED_KINDS, Kind
 
-from .scheme_check import rule_problems, weight_problems
-
 SCHEMES_DIR = Path(settings.BASE_DIR) / "fixtures" / "schemes"
 
 
@@ -53,7 +36,7 @@ def scheme_file(family: str) -> Path:
     return SCHEMES_DIR / f"{family}.toml"
 
 
-def _dec(value, where: str) -> Decimal | None:
+def dec(value, where: str) -> Decimal | None:
     if value is None or value == "none":
         return None
     try:
@@ -62,7 +45,7 @@ def _dec(value, where: str) -> Decimal | None:
         raise SchemeFileError(f"{where}: {value!r} is not a number") from exc
 
 
-def _parent_code(code: str) -> str | None:
+def parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
@@ -79,16 +62,16 @@ def read_scheme_file(path: Path, year: int) -> dict:
 def _check(data: dict) -> None:
     items = {i["code"]: i for i in data.get("items", [])}
     for code in items:
-        parent = _parent_code(code)
+        parent = parent_code(code)
         if parent and parent not in items:
             raise SchemeFileError(f"item {code}: parent {parent} is not defined")
     for rule in data.get("rules", []):
         fake = SimpleNamespace(
             kind=rule.get("kind"),
             indicator=rule.get("item"),
-            amount=_dec(rule.get("amount"), rule["code"]),
-            min_points=_dec(rule.get("min"), rule["code"]),
-            max_points=_dec(rule.get("max"), rule["code"]),
+            amount=dec(rule.get("amount"), rule["code"]),
+            min_points=dec(rule.get("min"), rule["code"]),
+            max_points=dec(rule.get("max"), rule["code"]),
             bands=rule.get("bands", []),
         )
         problems = rule_problems(fake)
@@ -108,11 +91,11 @@ def _check(data: dict) -> None:
 
 
 def _check_weighted(data: dict, items: dict, method: Method) -> None:
-    problems = weight_problems([(code, _parent_code(code), _dec(i.get("weight"), code), i.get("group"))
+    problems = weight_problems([(code, parent_code(code), dec(i.get("weight"), code), i.get("group"))
                                 for code, i in items.items()])
     if problems:
         raise SchemeFileError("; ".join(problems))
-    parents = {_parent_code(code) for code in items}
+    parents = {parent_code(code) for code in items}
     scored = {}
     for rule in data.get("rules", []):
         if Kind(rule["kind"]) not in WEIGHTED_KINDS:
@@ -130,7 +113,7 @@ def _check_weighted(data: dict, items: dict, method: Method) -> None:
         unknown = [c for c in source.get("criteria", []) if c not in rating_rules]
         if unknown:
             raise SchemeFileError(f"source {source['code']}: {', '.join(unknown)} are not rating rules")
-    minimums = [_dec(g["min"], g["code"]) for g in data.get("grades", [])]
+    minimums = [dec(g["min"], g["code"]) for g in data.get("grades", [])]
     if minimums != sorted(minimums, reverse=True):
         raise SchemeFileError("grades are listed from the highest minimum score down")
 
@@ -139,7 +122,7 @@ def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSp
     """The scheme file as the engine sees it, without a database (for tests and previews)."""
     data = read_scheme_file(path or scheme_file(family), year)
     items = data.get("items", [])
-    bases = _bases(items)
+    bases_ = bases(items)
 
     return SchemeSpec(
         code=data["scheme"]["code"],
@@ -148,10 +131,10 @@ def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSp
         tie_breakers=tuple(t for t in data["scheme"].get("tie_breakers", "").split(",") if t),
         method=Method(data["scheme"].get("method", Method.POINTS)),
         items=tuple(
-            ItemSpec(i["code"], i["name"], bases[i["code"]], _parent_code(i["code"]),
-                     _dec(i.get("floor", "0"), i["code"]), _dec(i.get("cap"), i["code"]), n,
-                     weight=_dec(i.get("weight"), i["code"]), group=i.get("group"), owner=i.get("owner"),
-                     target=_dec(i.get("target"), i["code"]))
+            ItemSpec(i["code"], i["name"], bases_[i["code"]], parent_code(i["code"]),
+                     dec(i.get("floor", "0"), i["code"]), dec(i.get("cap"), i["code"]), n,
+                     weight=dec(i.get("weight"), i["code"]), group=i.get("group"), owner=i.get("owner"),
+                     target=dec(i.get("target"), i["code"]))
             for n, i in enumerate(items)
         ),
         sources=tuple(
@@ -161,11 +144,11 @@ def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSp
                        tuple(src.get("criteria", [])), src.get("calendar", "annual"))
             for src in data.get("sources", [])
         ),
-        grades=tuple(GradeSpec(g["code"], g.get("name", g["code"]), Decimal(g["min"]), _dec(g.get("quota"), g["code"]),
+        grades=tuple(GradeSpec(g["code"], g.get("name", g["code"]), Decimal(g["min"]), dec(g.get("quota"), g["code"]),
                                g.get("needs_plan", False)) for g in data.get("grades", [])),
         rules=tuple(
-            RuleSpec(r["code"], Kind(r["kind"]), r.get("item"), r["name"], _dec(r.get("amount"), r["code"]),
-                     _dec(r.get("min"), r["code"]), _dec(r.get("max"), r["code"]),
+            RuleSpec(r["code"], Kind(r["kind"]), r.get("item"), r["name"], dec(r.get("amount"), r["code"]),
+                     dec(r.get("min"), r["code"]), dec(r.get("max"), r["code"]),
                      tuple(Band(Decimal(str(b["limit"])), Decimal(str(b["points"]))) for b in r.get("bands", [])))
             for r in data.get("rules", [])
         ),
@@ -175,87 +158,11 @@ def spec_from_file(family: str, year: int, path: Path | None = None) -> SchemeSp
     )
 
 
-@transaction.atomic
-def load_scheme(family: str, year: int, path: Path | None = None) -> Scheme:
-    data = read_scheme_file(path or scheme_file(family), year)
-    head = data["scheme"]
-    scheme, _created = Scheme.objects.update_or_create(
-        code=head["code"],
-        defaults={
-            "name": head["name"],
-            "year": year,
-            "family": head.get("family", family),
-            "decimal_places": head.get("decimal_places", 2),
-            "tie_breakers": head.get("tie_breakers", ""),
-            "method": head.get("method", Method.POINTS),
-            "rating_scale": {letter: str(points) for letter, points in data.get("scale", {}).items()},
-        },
-    )
-    sections = {}
-    for s in data.get("sections", []):
-        sections[s["code"]], _ = Section.objects.update_or_create(
-            code=s["code"], defaults={"name": s["name"], "collects": s.get("collects", False)}
-        )
-    for order, g in enumerate(data.get("groups", [])):
-        group, _ = UnitGroup.objects.update_or_create(code=g["code"], defaults={"name": g["name"], "order": order})
-        first, second, third = [*g.get("prizes", []), 0, 0, 0][:3]
-        SchemeGroup.objects.update_or_create(
-            scheme=scheme, group=group,
-            defaults={"first_prizes": first, "second_prizes": second, "third_prizes": third},
-        )
-    for order, e in enumerate(data.get("economic", [])):
-        EconomicIndicator.objects.update_or_create(
-            scheme=scheme, code=e["code"],
-            defaults={"name": e["name"], "weight": Decimal(e["weight"]), "in_veto": e.get("veto", False),
-                      "order": order},
-        )
-    for u in data.get("units", []):
-        Unit.objects.get_or_create(name=u["name"], defaults={"group": UnitGroup.objects.get(code=u["group"])})
-    _load_appraisal(scheme, data)
-    indicators = _load_items(scheme, data.get("items", []), sections)
-    for order, r in enumerate(data.get("rules", [])):
-        Rule.objects.update_or_create(
-            scheme=scheme, code=r["code"],
-            defaults={
-                "name": r["name"],
-                "kind": r["kind"],
-                "indicator": indicators.get(r.get("item")),
-                "amount": _dec(r.get("amount"), r["code"]),
-                "min_points": _dec(r.get("min"), r["code"]),
-                "max_points": _dec(r.get("max"), r["code"]),
-                "bands": [{"limit": str(b["limit"]), "points": str(b["points"])} for b in r.get("bands", [])],
-                "order": order,
-            },
-        )
-    return scheme
-
-
-def _load_appraisal(scheme: Scheme, data: dict) -> None:
-    for g in data.get("grades", []):
-        Grade.objects.update_or_create(
-            scheme=scheme, code=g["code"],
-            defaults={"min_score": Decimal(g["min"]), "quota": _dec(g.get("quota"), g["code"]),
-                      "needs_plan": g.get("needs_plan", False)},
-        )
-    for order, src in enumerate(data.get("sources", [])):
-        source, _ = RatingSource.objects.update_or_create(
-            scheme=scheme, code=src["code"],
-            defaults={"name": src["name"], "weight": Decimal(src["weight"]), "order": order,
-                      "calendar": src.get("calendar", "annual"), "criteria": src.get("criteria", [])},
-        )
-        for position, g in enumerate(src.get("groups", [])):
-            RaterGroup.objects.update_or_create(
-                source=source, code=g["code"],
-                defaults={"name": g["name"], "weight": Decimal(g["weight"]), "min_raters": g.get("min", 1),
-                          "order": position},
-            )
-
-
-def _bases(items: list[dict]) -> dict[str, Decimal]:
+def bases(items: list[dict]) -> dict[str, Decimal]:
     """Each item's base; a category's is the sum of its items'."""
     children: dict[str, list[str]] = {}
     for item in items:
-        parent = _parent_code(item["code"])
+        parent = parent_code(item["code"])
         if parent:
             children.setdefault(parent, []).append(item["code"])
     by_code = {i["code"]: i for i in items}
@@ -263,33 +170,6 @@ def _bases(items: list[dict]) -> dict[str, Decimal]:
     def base_of(code: str) -> Decimal:
         if code in children:
             return sum((base_of(c) for c in children[code]), Decimal(0))
-        return _dec(by_code[code].get("base", "0"), code)
+        return dec(by_code[code].get("base", "0"), code)
 
     return {code: base_of(code) for code in by_code}
-
-
-def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, Indicator]:
-    bases = _bases(items)
-    loaded: dict[str, Indicator] = {}
-    for order, item in enumerate(items):
-        code = item["code"]
-        parent = _parent_code(code)
-        loaded[code], _ = Indicator.objects.update_or_create(
-            scheme=scheme, code=code,
-            defaults={
-                "name": item["name"],
-                "parent": loaded.get(parent) if parent else None,
-                "base": bases[code],
-                "floor": _dec(item.get("floor", "0"), code),
-                "cap": _dec(item.get("cap"), code),
-                # an item without a section of its own is scored by its parent's
-                "section": sections.get(item["section"]) if item.get("section") else (
-                    loaded[parent].section if parent else None),
-                "order": order,
-                "weight": _dec(item.get("weight"), code),
-                "applies_to": UnitGroup.objects.get(code=item["group"]) if item.get("group") else None,
-                "owner": Unit.objects.get(name=item["owner"]) if item.get("owner") else None,
-                "target": _dec(item.get("target"), code),
-            },
-        )
-    return loaded

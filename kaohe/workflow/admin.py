@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from kaohe.doctype.assessment_admin import ReadOnlyAdmin
+from kaohe.doctype.action_admin import ActionAdmin, ReadOnlyAdmin
 
 from .models import Signature, State, Transition, TransitionLog, Workflow
 
@@ -20,7 +19,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(SimpleHistoryAdmin):
+class WorkflowAdmin(ActionAdmin):
     list_display = ["name", "code", "target"]
     inlines = [StateInline, TransitionInline]
 

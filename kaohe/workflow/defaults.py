@@ -40,6 +40,8 @@ ROUND = {
         ("reopen", "发回重评", "collected", "open", "meeting", {"comment_required": True}),
         ("decide", "审定", "collected", "decided", "meeting", {"approvals_required": 2, "signs": True}),
         ("publish", "公布", "decided", "published", "collector", {}),
+        ("recollect", "重新汇总", "published", "collected", "collector",
+         {"condition": "result_changed", "signs": True}),
         ("close", "归档", "published", "closed", "collector", {"condition": "ready_to_close"}),
     ],
 }

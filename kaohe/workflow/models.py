@@ -7,7 +7,21 @@ from simple_history.models import HistoricalRecords
 
 from kaohe.doctype.people import Role
 
-from .conditions import CONDITIONS
+# Named conditions a transition may require (checked by kaohe.services.conditions): name → (label, refusal).
+CONDITIONS = {
+    "all_sheets_signed": (_("all sheets signed"), _("Not every sheet of the round is signed.")),
+    "within_objection_window": (_("within the objection window"), _("The objection window is closed.")),
+    "no_open_objection": (_("no open objection"), _("An objection is still open.")),
+    "plans_in_place": (_("improvement plans in place"),
+                       _("Someone graded 不合格 has no improvement plan (actions, owner, due date).")),
+    "ready_to_close": (_("no open objection, plans in place, nothing unpublished"),
+                       _("An objection is still open, a sheet is not signed again, a changed result is not yet "
+                         "published, or someone graded 不合格 has no improvement plan.")),
+    "round_open": (_("the round is open"), _("The round is not open for changes.")),
+    "round_collected": (_("the round is collected"), _("A sheet can be sent back only while the round is collected.")),
+    "result_changed": (_("a published result has changed"),
+                       _("Nothing has changed since the result was published; there is nothing to approve again.")),
+}
 
 
 class Workflow(models.Model):
@@ -57,7 +71,7 @@ class Transition(models.Model):
     role = models.CharField(_("role allowed"), max_length=20, choices=Role.choices)
     comment_required = models.BooleanField(_("comment required"), default=False)
     condition = models.CharField(_("condition"), max_length=40, blank=True,
-                                 choices=[(k, v.label) for k, v in CONDITIONS.items()])
+                                 choices=[(k, label) for k, (label, _r) in CONDITIONS.items()])
     approvals_required = models.PositiveSmallIntegerField(
         _("approvals required"), default=1, help_text=_("N of M: the transition happens at the N-th approval."))
     forbid_submitter = models.BooleanField(_("submitter may not do this"), default=False)
@@ -128,6 +142,8 @@ class Signature(models.Model):
     on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("on behalf of"))
     role = models.CharField(_("role"), max_length=20)
+    action = models.CharField(_("step"), max_length=30, blank=True,
+                              help_text=_("The route step this signature approved: what it covers depends on it."))
     signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
     digest = models.CharField(_("SHA-256"), max_length=64)
     content = models.JSONField(_("signed content"))

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kaohe.actions.ledger import do_import_ledger as import_ledger
 from kaohe.imports.errors import ImportRejected
-from kaohe.imports.ledger import import_ledger
 from kaohe.models import ImportBatch, LedgerEntry
 from kaohe.services.scoring import score
 
@@ -74,7 +74,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(town, units):
 
 
 def test_rule_of_another_scheme_is_named_as_such(town, units):
-    from kaohe.services.seed import load_scheme
+    from kaohe.actions.schemes import do_load_scheme as load_scheme
 
     load_scheme("town", 2027)
     from kaohe.models import Rule

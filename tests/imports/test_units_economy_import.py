@@ -2,9 +2,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from kaohe.imports.economy import import_economy
+from kaohe.actions.economy import do_import_economy as import_economy
+from kaohe.actions.units import do_import_units as import_units
 from kaohe.imports.errors import ImportRejected
-from kaohe.imports.units import import_units
 from kaohe.models import EconomicFigure, Unit
 from kaohe.scoring import AsOf
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from kaohe.imports.economy import import_economy
+from kaohe.actions.economy import do_import_economy
 from kaohe.management.importing import find_scheme, run_import
 from kaohe.scoring import AsOf
 
@@ -19,4 +19,4 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from None
         found = find_scheme(scheme)
-        run_import(self, file, lambda data, name: import_economy(data, name, found, month))
+        run_import(self, file, lambda data, name: do_import_economy(data, name, found, month))

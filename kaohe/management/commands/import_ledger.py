@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kaohe.imports.ledger import import_ledger
+from kaohe.actions.ledger import do_import_ledger
 from kaohe.management.importing import find_scheme, run_import
 
 
@@ -16,4 +16,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, scheme: str, **options):
         found = find_scheme(scheme)
-        run_import(self, file, lambda data, name: import_ledger(data, name, found))
+        run_import(self, file, lambda data, name: do_import_ledger(data, name, found))

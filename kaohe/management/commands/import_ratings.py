@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kaohe.imports.ratings import import_ratings
+from kaohe.actions.appraisal import do_import_ratings
 from kaohe.management.importing import find_scheme, run_import
 
 
@@ -13,4 +13,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, scheme: str, **options):
         found = find_scheme(scheme)
-        run_import(self, file, lambda data, name: import_ratings(data, name, found))
+        run_import(self, file, lambda data, name: do_import_ratings(data, name, found))

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kaohe.imports.units import import_units
+from kaohe.actions.units import do_import_units
 from kaohe.management.importing import run_import
 
 
@@ -11,4 +11,4 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file: str, **options):
-        run_import(self, file, import_units)
+        run_import(self, file, do_import_units)

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from kaohe.management.demo import load_demo, load_demo_people, open_demo_round
+from kaohe.management.demo_weighted import DEMOS, set_demo_passwords
 from kaohe.management.importing import find_scheme
-from kaohe.services.demo import load_demo, load_demo_people, open_demo_round
-from kaohe.services.demo_weighted import DEMOS, set_demo_passwords
 
 DEMO_PASSWORD = "kaohe-demo-2026"
 

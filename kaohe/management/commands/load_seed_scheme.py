@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from kaohe.actions.schemes import do_load_scheme
 from kaohe.numbers import plain
-from kaohe.services.seed import SchemeFileError, load_scheme, scheme_file
+from kaohe.refusals import Refused
+from kaohe.services.seed import SchemeFileError, scheme_file
 
 
 class Command(BaseCommand):
@@ -17,9 +19,9 @@ class Command(BaseCommand):
         if not 2000 <= year <= 2100:
             raise CommandError(f"year {year} is out of range (2000–2100)")
         try:
-            scheme = load_scheme(family, year)
-        except SchemeFileError as exc:
-            raise CommandError(str(exc)) from exc
+            scheme = do_load_scheme(family, year)
+        except (SchemeFileError, Refused) as exc:
+            raise CommandError(str(exc)) from None
         total = sum(i.base for i in scheme.indicators.filter(parent__isnull=True))
         size = (f"{scheme.code}: {scheme.indicators.filter(parent__isnull=True).count()} categories, "
                 f"{scheme.indicators.count()} indicators, {scheme.rules.count()} rules")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from kaohe.imports.economy import import_economy
-from kaohe.imports.ledger import import_ledger
-from kaohe.imports.units import import_units
-from kaohe.models import Scheme
+from django.contrib.auth import get_user_model
+
+from kaohe.actions.economy import do_import_economy as import_economy
+from kaohe.actions.ledger import do_import_ledger as import_ledger
+from kaohe.actions.people import do_create_login, do_grant_role
+from kaohe.actions.rounds import do_open_round
+from kaohe.actions.units import do_import_units as import_units
+from kaohe.models import Scheme, Section, Unit
 from kaohe.scoring import AsOf
 
 TOWNS = ["城关镇", "东山镇", "西河镇", "南湖镇", "北岭镇", "青石镇", "白沙镇", "金桥镇", "临江镇", "凤凰镇",
@@ -87,35 +91,25 @@ DEMO_PEOPLE = [
 
 def load_demo_people(password: str) -> list[str]:
     """Demo users for every role (one staff member and one head for all sections), for trying the route."""
-    from django.contrib.auth import get_user_model
-
-    from kaohe.models import Membership, Section, Unit
-
-    users = get_user_model().objects
+    existing = set(get_user_model().objects.values_list("username", flat=True))
     made = []
     for username, name, role, scope in DEMO_PEOPLE:
-        user = users.filter(username=username).first()
-        if user is None:
-            user = users.create_user(username, f"{username}@example.invalid", password, first_name=name,
-                                     is_staff=role == "admin", is_superuser=role == "admin")
+        user = do_create_login(username, password=password, display_name=name, administrator=role == "admin")
+        if username not in existing:
             made.append(username)
         if role in {"staff", "head"}:
             for section in Section.objects.all():
-                Membership.objects.get_or_create(user=user, role=role, section=section)
+                do_grant_role(user, role, section=section)
         elif role == "unit":
             unit = Unit.objects.filter(name=scope).first()
             if unit is not None:
-                Membership.objects.get_or_create(user=user, role=role, unit=unit)
+                do_grant_role(user, role, unit=unit)
         else:
-            Membership.objects.get_or_create(user=user, role=role, section=None, unit=None)
+            do_grant_role(user, role)
     return made
 
 
 def open_demo_round(scheme: Scheme):
-    from django.contrib.auth import get_user_model
-
-    from kaohe.actions.rounds import do_open_round
-
     if scheme.rounds.exists():
         return None
     admin = get_user_model().objects.get(username="admin")

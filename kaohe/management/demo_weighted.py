@@ -6,9 +6,12 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from kaohe.imports.measures import import_measures
-from kaohe.imports.ratings import import_ratings
-from kaohe.imports.units import import_units
+from django.contrib.auth import get_user_model
+
+from kaohe.actions.appraisal import do_import_measures as import_measures
+from kaohe.actions.appraisal import do_import_ratings as import_ratings
+from kaohe.actions.people import do_set_password_if_unset
+from kaohe.actions.units import do_import_units as import_units
 from kaohe.models import Scheme
 
 from .demo import _csv
@@ -122,9 +125,5 @@ DEMOS = {"employee": load_employee_demo, "dept_kpi": load_kpi_demo, "mbo": load_
 
 def set_demo_passwords(password: str) -> None:
     """The demo employees' logins (created by the people import without a password) get the demo password."""
-    from django.contrib.auth import get_user_model
-
     for user in get_user_model().objects.filter(username__in=DEMO_LOGINS.values()):
-        if not user.has_usable_password():
-            user.set_password(password)
-            user.save(update_fields=["password"])
+        do_set_password_if_unset(user, password)

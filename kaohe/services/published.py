@@ -1,0 +1,69 @@
+"""Published results: each publication freezes the round's full result as a numbered version.
+
+Pages read a published round from its latest version, never from the live ledger, so nothing
+written afterwards moves what was decided. A change (an upheld objection) becomes visible only as
+the next version, after the collector and the meeting have approved it again.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from kaohe.models import PublishedResult
+from kaohe.scoring import SchemeResult, UnitResult
+from kaohe.scoring.serial import result_from_data, result_to_data
+
+from .ranking import round_unit_names, scored_round
+from .scoring import score
+
+
+def snapshot(round_) -> dict:
+    """The round's result as it stands, with every explanation, ready to be frozen."""
+    result = score(round_.scheme, as_of=round_.as_of, explain=True, units=round_unit_names(round_))
+    return {
+        "result": result_to_data(result),
+        "resolution": round_.resolution,
+        "meeting_date": round_.meeting_date.isoformat() if round_.meeting_date else None,
+    }
+
+
+def latest_version(round_) -> PublishedResult | None:
+    return round_.versions.order_by("-number").first()
+
+
+def version_result(version: PublishedResult) -> SchemeResult:
+    key = f"kaohe:version:{version.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = result_from_data(version.content["result"])
+        cache.set(key, found, 3600)
+    return found
+
+
+def _summary(result: SchemeResult) -> dict:
+    return {u.unit: (u.total, u.categories, {c: i.score for c, i in u.items.items()}, u.vetoed, u.rank, u.prize,
+                     u.grade) for u in result.units}
+
+
+def changed_since_published(round_) -> bool:
+    """Whether any unit's score, rank, prize, veto or grade differs from the latest published version."""
+    version = latest_version(round_)
+    if version is None:
+        return False
+    return _summary(version_result(version)) != _summary(scored_round(round_))
+
+
+def shown_result(round_, *, proposal: bool) -> SchemeResult:
+    """What a page shows: the latest published version, or the live result for those deciding a proposal."""
+    version = latest_version(round_)
+    if version is None or proposal:
+        return scored_round(round_)
+    return version_result(version)
+
+
+def published_unit(round_, unit_name: str) -> UnitResult | None:
+    """One unit with its explanation as the latest published version froze it (None before publication)."""
+    version = latest_version(round_)
+    if version is None:
+        return None
+    return next((u for u in version_result(version).units if u.unit == unit_name), None)
