@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -66,8 +67,6 @@ class Round(models.Model):
     def objection_deadline(self):
         if self.published_at is None:
             return None
-        from django.utils import timezone
-
         return timezone.localdate(self.published_at) + timedelta(days=self.objection_days)
 
 
