@@ -193,6 +193,14 @@ def test_verify_is_not_open_to_towns(client, world):
     assert status(client, world["people"]["collector"], url) == 200
 
 
-def test_dates_are_checked(world):
-    assert world["round"].objection_deadline() is None
-    assert date(2026, 1, 1) < date.today()
+def test_the_objection_window_runs_from_publication(world):
+    """No window before publication; afterwards it ends ``objection_days`` after the day of publication."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    round_ = world["round"]
+    assert round_.objection_deadline() is None
+    round_.published_at = datetime(2027, 1, 10, 23, 30, tzinfo=ZoneInfo("UTC"))  # 07:30 on 11 Jan in Shanghai
+    round_.objection_days = 7
+    assert round_.objection_deadline() == date(2027, 1, 18)
+    assert round_.objection_deadline() - timedelta(days=7) == date(2027, 1, 11)
