@@ -30,7 +30,7 @@ def do_end_delegation(delegation: Delegation, *, acting_user, today: date) -> De
     """The head (or an administrator) ends a delegation today; what the delegate signed stays signed."""
     r = roles(acting_user)
     if not (r.admin or delegation.head_id == acting_user.pk):
-        raise NotAllowed("not_your_delegation", _("Only the head who gave a delegation ends it."))
+        raise NotAllowed("not_your_delegation", _("Only the head who gave a delegation, or an administrator, ends it."))
     before = {"ends": delegation.ends}
     delegation.ends = min(delegation.ends, today)
     delegation.save(update_fields=["ends"])

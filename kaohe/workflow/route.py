@@ -46,8 +46,10 @@ def check_transition(obj, action: str, user, comment: str, *, on_behalf_of_id: i
         .select_related("source", "target").first()
     )
     if transition is None:
+        named = Transition.objects.filter(workflow__target=target_of(obj), action=action).values_list(
+            "label", flat=True).first()
         raise Refused("not_from_this_state", _("“%(action)s” is not possible while this is “%(state)s”."),
-                      action=action, state=state_of(obj).label)
+                      action=named or action, state=state_of(obj).label)
     if not holds(user, transition.role, **scope_of(obj)):
         raise NotAllowed("role_required", _("“%(action)s” needs the role “%(role)s”."),
                          action=transition.label, role=transition.get_role_display())
