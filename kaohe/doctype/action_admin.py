@@ -70,6 +70,13 @@ class ActionAdmin(SimpleHistoryAdmin):
             messages.error(request, str(refused))
             return HttpResponseRedirect(request.get_full_path())
 
+    def changelist_view(self, request, extra_context=None):
+        try:  # the list's bulk actions (delete selected) go through the write layer too
+            return super().changelist_view(request, extra_context)
+        except Refused as refused:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
