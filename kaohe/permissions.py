@@ -92,6 +92,62 @@ def holds(user, role: str, *, section_id: int | None = None, unit_id: int | None
     }.get(role, False)
 
 
+# ------------------------------------------------------------------ pages and what they list
+
+def is_unit_only(user) -> bool:
+    """A login of an assessed unit and nothing else: its home is its own results."""
+    r = roles(user)
+    return bool(r.units) and not r.bureau
+
+
+def works_in_bureau(user) -> bool:
+    """The bureau's pages (rounds, schemes, ledger, signatures of rounds): anyone with a bureau role."""
+    return roles(user).bureau
+
+
+def sections_seen(user) -> frozenset[int] | None:
+    """The sections whose sheets, rules and ledger rows the user sees; None: every section."""
+    r = roles(user)
+    if r.admin or r.collector or r.meeting:
+        return None
+    return r.staff_sections | r.head_sections
+
+
+def sections_recorded(user) -> frozenset[int] | None:
+    """The sections whose rules the user may record ledger rows under; None: every section."""
+    r = roles(user)
+    return None if r.admin else r.staff_sections
+
+
+def can_record_anything(user) -> bool:
+    r = roles(user)
+    return r.admin or bool(r.staff_sections)
+
+
+def section_roles(user, section) -> dict[str, bool]:
+    """What the user is for this section's grid: its staff (enters), its head (signs)."""
+    r = roles(user)
+    return {"is_staff": section.pk in r.staff_sections, "is_head": section.pk in r.head_sections}
+
+
+def inbox_scope(user) -> dict:
+    """Where the next step is this user's: sections to fill, sections to sign, round states to act on."""
+    r = roles(user)
+    states = []
+    if r.collector:
+        states += [RoundState.OPEN, RoundState.DECIDED, RoundState.PUBLISHED]
+    if r.meeting:
+        states += [RoundState.COLLECTED]
+    return {"fill": r.staff_sections, "sign": r.head_sections, "round_states": states,
+            "all_objections": r.collector, "own_sections": r.head_sections - set(r.delegated_from)}
+
+
+def can_verify_signature(user, signature) -> bool:
+    if signature.sheet_id:
+        return can_view_sheet(user, signature.sheet)
+    return roles(user).bureau
+
+
 # ------------------------------------------------------------------ rounds and sheets
 
 def can_open_round(user) -> bool:

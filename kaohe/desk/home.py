@@ -11,30 +11,24 @@ from django.views.decorators.http import require_POST
 from kaohe.actions.delegations import do_delegate_signing
 from kaohe.actions.notify import do_mark_read
 from kaohe.models import Delegation, Notification, Objection, Round, ScoreSheet, Section
-from kaohe.permissions import roles
+from kaohe.permissions import inbox_scope, is_unit_only
+from kaohe.workflow.states import RoundState, SheetState
 
 from .common import attempt
 
 
 def waiting_for(user) -> dict:
     """Sheets and rounds where the next step is this user's."""
-    r = roles(user)
-    open_rounds = Round.objects.exclude(state="closed")
-    to_fill = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=r.staff_sections,
-                                        state__in=["draft", "returned"])
-    to_sign = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=r.head_sections, state="submitted") \
-        .exclude(submitted_by=user)
-    rounds = Round.objects.none()
-    states = []
-    if r.collector:
-        states += ["open", "decided"]
-    if r.meeting:
-        states += ["collected"]
-    if states:
-        rounds = open_rounds.filter(state__in=states)
+    scope = inbox_scope(user)
+    open_rounds = Round.objects.exclude(state=RoundState.CLOSED)
+    to_fill = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["fill"],
+                                        state__in=[SheetState.DRAFT, SheetState.RETURNED])
+    to_sign = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["sign"],
+                                        state=SheetState.SUBMITTED).exclude(submitted_by=user)
+    rounds = open_rounds.filter(state__in=scope["round_states"])
     objections = Objection.objects.filter(answered_at__isnull=True)
-    if not r.collector:
-        objections = objections.filter(sheet__section_id__in=r.head_sections)
+    if not scope["all_objections"]:
+        objections = objections.filter(sheet__section_id__in=scope["sign"])
     return {
         "to_fill": to_fill.select_related("round", "section", "unit"),
         "to_sign": to_sign.select_related("round", "section", "unit"),
@@ -45,15 +39,13 @@ def waiting_for(user) -> dict:
 
 @login_required
 def inbox(request):
-    r = roles(request.user)
-    if r.units and not r.bureau:
+    if is_unit_only(request.user):
         published = Round.objects.filter(published_at__isnull=False).order_by("-published_at")
         return render(request, "kaohe/unit_home.html", {
             "rounds": published, "units": request.user.memberships.filter(role="unit").select_related("unit"),
             "notifications": request.user.notifications.all()[:20],
         })
-    r = roles(request.user)
-    own_sections = Section.objects.filter(pk__in=r.head_sections - set(r.delegated_from))
+    own_sections = Section.objects.filter(pk__in=inbox_scope(request.user)["own_sections"])
     return render(request, "kaohe/inbox.html", {
         **waiting_for(request.user),
         "own_sections": own_sections,

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from kaohe.actions.ledger import EntryRejected, do_record_entry, do_reverse_entry
 from kaohe.models import Evidence, LedgerEntry, Rule, Scheme, Unit
-from kaohe.permissions import can_view_evidence, can_view_ledger_row, roles
+from kaohe.permissions import (
+    can_record_anything,
+    can_view_evidence,
+    can_view_ledger_row,
+    sections_recorded,
+    sections_seen,
+    works_in_bureau,
+)
 from kaohe.refusals import Refused
 
 from .common import visible
@@ -29,17 +36,14 @@ def _scheme(request) -> Scheme:
 
 
 def _visible_rules(user, scheme):
-    r = roles(user)
     rules = Rule.objects.filter(scheme=scheme).select_related("indicator", "indicator__section")
-    if r.admin or r.collector or r.meeting:
-        return rules
-    return rules.filter(indicator__section_id__in=r.staff_sections | r.head_sections)
+    sections = sections_seen(user)
+    return rules if sections is None else rules.filter(indicator__section_id__in=sections)
 
 
 @login_required
 def ledger_list(request):
-    r = roles(request.user)
-    if not r.bureau:
+    if not works_in_bureau(request.user):
         raise PermissionDenied
     scheme = _scheme(request)
     entries = LedgerEntry.objects.filter(scheme=scheme, rule__in=_visible_rules(request.user, scheme)) \
@@ -54,14 +58,13 @@ def ledger_list(request):
     return render(request, "kaohe/ledger.html", {
         "scheme": scheme, "page": page, "units": Unit.objects.filter(active=True),
         "rules": _visible_rules(request.user, scheme), "filters": {"unit": unit or "", "rule": rule or ""},
-        "schemes": Scheme.objects.all(), "can_record": bool(r.staff_sections) or r.admin,
+        "schemes": Scheme.objects.all(), "can_record": can_record_anything(request.user),
     })
 
 
 @login_required
 def ledger_new(request):
-    r = roles(request.user)
-    if not (r.staff_sections or r.admin):
+    if not can_record_anything(request.user):
         raise PermissionDenied
     scheme = _scheme(request)
     cells = {k: request.POST.get(k, "") for k in ("unit", "rule", "quantity", "points", "date", "note")}
@@ -81,8 +84,9 @@ def ledger_new(request):
             return redirect(f"{request.path}?scheme={scheme.code}")
     rules = Rule.objects.filter(scheme=scheme, kind__in=["one_off", "per_occurrence", "tiered", "proportional",
                                                          "count_threshold", "discretionary", "veto"])
-    if not r.admin:
-        rules = rules.filter(indicator__section_id__in=r.staff_sections)
+    sections = sections_recorded(request.user)
+    if sections is not None:
+        rules = rules.filter(indicator__section_id__in=sections)
     return render(request, "kaohe/ledger_form.html", {
         "scheme": scheme, "cells": cells, "errors": errors, "units": Unit.objects.filter(active=True),
         "rules": rules.select_related("indicator"),

@@ -22,11 +22,19 @@ from kaohe.actions.rounds import (
     do_recollect_round,
 )
 from kaohe.models import Round, Scheme, State
-from kaohe.permissions import can_open_round, can_view_progress, can_view_ranking, roles, sees_proposal
+from kaohe.permissions import (
+    can_open_round,
+    can_view_progress,
+    can_view_ranking,
+    sections_seen,
+    sees_proposal,
+    works_in_bureau,
+)
 from kaohe.services.published import latest_version
 from kaohe.services.ranking import fingerprint, ranking_groups
 from kaohe.services.signatures import broken_signatures
 from kaohe.workflow.route import available, state_of
+from kaohe.workflow.states import RoundState, SheetState
 
 from .common import attempt, visible
 
@@ -63,10 +71,10 @@ def open_round(request):
 def round_board(request, pk: int):
     """Which sheet is where, section by section, and who is late."""
     round_ = visible(Round, can_view_progress, request.user, pk=pk)
-    r = roles(request.user)
     sheets = round_.sheets.select_related("section", "unit", "submitted_by")
-    if not (r.admin or r.collector or r.meeting):
-        sheets = sheets.filter(section_id__in=r.staff_sections | r.head_sections)
+    sections = sections_seen(request.user)
+    if sections is not None:
+        sheets = sheets.filter(section_id__in=sections)
     by_section = defaultdict(list)
     for sheet in sheets:
         by_section[sheet.section].append(sheet)
@@ -77,14 +85,14 @@ def round_board(request, pk: int):
         counts = Counter(s.state for s in members)
         rows.append({
             "section": section, "counts": [counts.get(state.code, 0) for state in states], "total": len(members),
-            "late": [s for s in members if late and s.state in {"draft", "returned"}],
+            "late": [s for s in members if late and s.state in {SheetState.DRAFT, SheetState.RETURNED}],
         })
     return render(request, "kaohe/round_board.html", {
         "round": round_, "rows": rows, "round_state": state_of(round_), "actions": available(round_, request.user),
         "approvals": round_.approvals.select_related("user"), "states": states,
         "late": late, "log": round_.log.select_related("user")[:50],
         "signatures": round_.signatures.select_related("user", "on_behalf_of"),
-        "broken": broken_signatures(round_) if round_.state != "closed" else [],
+        "broken": broken_signatures(round_) if round_.state != RoundState.CLOSED else [],
         "versions": round_.versions.select_related("published_by"),
     })
 
@@ -135,7 +143,7 @@ def _date(text: str | None) -> date | None:
 
 @login_required
 def rounds_list(request):
-    if not roles(request.user).bureau:
+    if not works_in_bureau(request.user):
         raise PermissionDenied
     return render(request, "kaohe/rounds.html", {"rounds": Round.objects.select_related("scheme"),
                                                  "can_open": can_open_round(request.user)})

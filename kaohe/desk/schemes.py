@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from kaohe.actions.records import do_save_record
 from kaohe.actions.schemes import do_copy_scheme
 from kaohe.models import Indicator, Rule, Scheme, Section
-from kaohe.permissions import can_edit_scheme, roles
+from kaohe.permissions import can_edit_scheme, works_in_bureau
 from kaohe.refusals import Refused
 
 from .common import attempt
@@ -34,7 +34,7 @@ class RuleForm(forms.ModelForm):
 @login_required
 def scheme_editor(request, code: str):
     scheme = get_object_or_404(Scheme, code=code)
-    if not roles(request.user).bureau:
+    if not works_in_bureau(request.user):
         raise PermissionDenied
     editable = can_edit_scheme(request.user)
     indicators = list(scheme.indicators.select_related("section", "parent").order_by("order"))
@@ -89,7 +89,7 @@ def scheme_copy(request, code: str):
 
 @login_required
 def scheme_list(request):
-    if not roles(request.user).bureau:
+    if not works_in_bureau(request.user):
         raise PermissionDenied
     return render(request, "kaohe/schemes.html", {"schemes": Scheme.objects.all(),
                                                   "editable": can_edit_scheme(request.user)})

@@ -19,13 +19,14 @@ from kaohe.actions.sheets import AmountChange, SheetConflict, check_amounts, do_
 from kaohe.actions.transitions import do_transition
 from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet, Section, Signature, State
 from kaohe.numbers import plain
-from kaohe.permissions import can_edit_sheet, can_view_section, can_view_sheet, roles
+from kaohe.permissions import can_edit_sheet, can_verify_signature, can_view_section, can_view_sheet, section_roles
 from kaohe.refusals import Refused
 from kaohe.scoring import Tally, score_scheme
 from kaohe.services.ranking import scored_round
 from kaohe.services.scoring import load_facts
 from kaohe.services.signatures import sheet_content, verify
 from kaohe.workflow.route import available, state_of
+from kaohe.workflow.states import SheetState, Step
 
 from .common import attempt, visible
 
@@ -125,8 +126,7 @@ def grid(request, pk: int, section: str):
         if form_state["errors"]:
             messages.error(request, _("Nothing was saved: correct the marked cells."))
     return render(request, "kaohe/grid.html", {**context, "rows": _grid_rows(context, form_state),
-                                               "is_staff": section_obj.pk in roles(request.user).staff_sections,
-                                               "is_head": section_obj.pk in roles(request.user).head_sections})
+                                               **section_roles(request.user, section_obj)})
 
 
 def _grid_rows(context: dict, form_state: dict) -> list[dict]:
@@ -185,9 +185,9 @@ def grid_preview(request, pk: int, section: str):
 def grid_bulk(request, pk: int, section: str, action: str):
     """Submit every draft sheet of the section, or sign every submitted one: one action per sheet."""
     round_, section_obj = _round_and_section(request, pk, section)
-    if action not in {"submit", "sign"}:
+    if action not in {Step.SUBMIT, Step.SIGN}:
         raise PermissionDenied
-    source = {"submit": ["draft", "returned"], "sign": ["submitted"]}[action]
+    source = {Step.SUBMIT: [SheetState.DRAFT, SheetState.RETURNED], Step.SIGN: [SheetState.SUBMITTED]}[action]
     done, refused = 0, []
     for sheet in round_.sheets.filter(section=section_obj, state__in=source).select_related("unit"):
         try:
@@ -226,7 +226,7 @@ def sheet_action(request, pk: int):
     sheet = visible(ScoreSheet, can_view_sheet, request.user, pk=pk)
     action = request.POST.get("action", "")
     comment = request.POST.get("comment", "")
-    if action == "send_back":
+    if action == Step.SEND_BACK:
         attempt(request, lambda: do_send_back_sheet(sheet, comment=comment, acting_user=request.user), _("Done."))
     else:
         attempt(request, lambda: do_transition(sheet, action, acting_user=request.user, comment=comment), _("Done."))
@@ -236,9 +236,7 @@ def sheet_action(request, pk: int):
 @login_required
 def verify_signature(request, pk: int):
     signature = get_object_or_404(Signature.objects.select_related("sheet", "round", "user", "on_behalf_of"), pk=pk)
-    target = signature.sheet or signature.round
-    allowed = can_view_sheet(request.user, target) if signature.sheet_id else roles(request.user).bureau
-    if not allowed:
+    if not can_verify_signature(request.user, signature):
         raise PermissionDenied
     outcome = verify(signature)
     if request.GET.get("format") == "json":
