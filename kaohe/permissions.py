@@ -124,6 +124,10 @@ def can_record_anything(user) -> bool:
     return r.admin or bool(r.staff_sections)
 
 
+def is_section_staff(user, section_id: int) -> bool:
+    return section_id in roles(user).staff_sections
+
+
 def section_roles(user, section) -> dict[str, bool]:
     """What the user is for this section's grid: its staff (enters), its head (signs)."""
     r = roles(user)
@@ -215,7 +219,12 @@ def rater_keys(user) -> set[str]:
 
 
 def can_file_objection(user, round_, unit) -> bool:
-    return unit.pk in roles(user).units and round_.published and round_.state == RoundState.PUBLISHED
+    return is_unit_of(user, unit) and round_.published and round_.state == RoundState.PUBLISHED
+
+
+def is_unit_of(user, unit) -> bool:
+    """The user speaks for this assessed unit."""
+    return unit.pk in roles(user).units
 
 
 def can_answer_objection(user, objection) -> bool:

@@ -16,7 +16,7 @@ class Refused(Exception):
 
     status = 409
 
-    def __init__(self, code: str, message, **params) -> None:
+    def __init__(self, code: str, message, /, **params) -> None:
         self.code = code
         self.message = message
         self.params = params

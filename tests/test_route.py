@@ -257,8 +257,11 @@ def test_signed_content_cannot_be_edited(round_, people):
     rule = Rule.objects.get(scheme=round_.scheme, code="7.a")
     do_transition(s, "submit", acting_user=fresh(people["staff2"]))
     s.refresh_from_db()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(RouteRefused) as locked:
         do_set_amounts([AmountChange(s, rule, D("-3"), "x", s.version)], acting_user=fresh(people["staff2"]))
+    assert locked.value.code == "sheet_submitted" and not isinstance(locked.value, PermissionDenied)
+    with pytest.raises(PermissionDenied):  # another section's staff: a role refusal
+        do_set_amounts([AmountChange(s, rule, D("-3"), "x", s.version)], acting_user=fresh(people["staff"]))
     from kaohe.actions.ledger import do_record_entry
 
     with pytest.raises(RouteRefused) as refused:

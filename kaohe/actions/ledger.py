@@ -20,7 +20,7 @@ from kaohe.imports.fields import fingerprint
 from kaohe.imports.ledger import LedgerRow, LedgerValidator, validate_ledger
 from kaohe.imports.outcome import ImportOutcome
 from kaohe.models import Evidence, ImportBatch, LedgerEntry, Rule, ScoreSheet
-from kaohe.permissions import can_record
+from kaohe.permissions import can_record, can_record_anything
 from kaohe.refusals import NotAllowed, Refused
 from kaohe.workflow.states import RoundState
 
@@ -44,20 +44,20 @@ def _sections(scheme) -> dict[int, int | None]:
     return dict(Rule.objects.filter(scheme=scheme).values_list("id", "indicator__section_id"))
 
 
-def row_problems(scheme, rows: Iterable[LedgerRow], acting_user, *, column: str = "rule") -> list[RowError]:
-    """What the acting user may not write among ``rows``: another section's rule, or a locked sheet."""
+def row_problems(scheme, rows: Iterable[LedgerRow], acting_user, *, locks: bool = True) -> list[RowError]:
+    """What the acting user may not write among ``rows``: another section's rule, or (``locks``) a locked sheet."""
     sections = _sections(scheme)
-    locks = LockBook(scheme)
+    book = LockBook(scheme) if locks else None
     problems = []
     for row in rows:
         section = sections[row.rule_id]
         if not can_record(acting_user, section):
-            problems.append(RowError(row.line, column, row.key[1], "other_section",
+            problems.append(RowError(row.line, "rule", row.key[1], "other_section",
                                      str(_("this rule belongs to another section"))))
             continue
-        if locks.empty:
+        if book is None or book.empty:
             continue
-        refusal = locks.for_row(row.unit_id, section, row.date)
+        refusal = book.for_row(row.unit_id, section, row.date)
         if refusal is not None:
             problems.append(RowError(row.line, "unit", row.key[0], refusal.code, str(refusal)))
     return problems
@@ -141,9 +141,14 @@ def do_reverse_entry(entry: LedgerEntry, *, reason: str, acting_user) -> LedgerE
 
 def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) -> ImportOutcome:
     """A whole file, all rows or none. A file whose rows were already imported writes nothing."""
+    if not can_record_anything(acting_user):
+        raise NotAllowed("cannot_record", _("Only section staff and administrators record ledger rows."))
     rows = validate_ledger(data, filename, scheme)
     if not rows:
         raise ImportRejected([RowError(2, "", "", "no_rows", str(_("the file has a header but no rows")))])
+    problems = row_problems(scheme, rows, acting_user, locks=False)
+    if problems:
+        raise ImportRejected(problems)
     print_ = fingerprint("ledger", scheme.code, [r.key for r in rows])
     with transaction.atomic():
         earlier = ImportBatch.objects.filter(kind="ledger", scheme=scheme, fingerprint=print_).first()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.models import Membership, Objection, Role, ScoreSheet
-from kaohe.permissions import can_answer_objection, can_file_objection
+from kaohe.permissions import can_answer_objection, can_file_objection, is_unit_of
 from kaohe.refusals import NotAllowed, Refused
 from kaohe.workflow.states import Step
 
@@ -25,8 +25,11 @@ from .transitions import do_transition
 
 @transaction.atomic
 def do_file_objection(sheet: ScoreSheet, *, reason: str, evidence=None, acting_user) -> Objection:
+    if not is_unit_of(acting_user, sheet.unit):
+        raise NotAllowed("unit_only", _("Only the unit itself may object to its result."))
     if not can_file_objection(acting_user, sheet.round, sheet.unit):
-        raise NotAllowed("unit_only", _("Only the unit itself may object, while its result is published."))
+        raise Refused("within_objection_window", _("An objection is possible only while the result is published "
+                                                   "and the objection window is open."))
     if not reason.strip():
         raise Refused("comment_required", _("An objection needs a reason."))
     if evidence is not None:

@@ -14,6 +14,7 @@ from kaohe.permissions import can_open_round
 from kaohe.refusals import NotAllowed, Refused
 from kaohe.services.published import snapshot
 from kaohe.workflow.defaults import install as install_default_workflows
+from kaohe.workflow.route import check_transition
 from kaohe.workflow.states import RoundState, Step
 
 from .audit import audit
@@ -74,6 +75,7 @@ def do_recollect_round(round_, *, comment: str = "", acting_user) -> str:
 def do_decide_round(round_, *, resolution: str, meeting_date: date | None, acting_user) -> str:
     """A meeting member approves; the first states the resolution and date, the N-th decides."""
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    check_transition(round_, Step.DECIDE, acting_user, resolution)  # the role and the state before the text
     if round_.state == RoundState.COLLECTED and not round_.resolution:
         if not resolution.strip() or meeting_date is None:
             raise Refused("resolution_required", _("Give the resolution text and the meeting date."))

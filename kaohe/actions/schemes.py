@@ -57,7 +57,8 @@ def do_copy_scheme(scheme: Scheme, *, year: int, acting_user) -> Scheme:
     ratings, rounds) stays with the year it belongs to."""
     if not can_edit_scheme(acting_user):
         raise NotAllowed("admin_only", _("Only an administrator edits schemes."))
-    code = f"{scheme.family}-{year}"
+    old_year = str(scheme.year)
+    code = scheme.code.replace(old_year, str(year)) if old_year in scheme.code else f"{scheme.code}-{year}"
     if not 2000 <= year <= 2100:
         raise Refused("bad_year", _("The year must be between 2000 and 2100."))
     if Scheme.objects.filter(code=code).exists():

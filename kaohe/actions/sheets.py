@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.imports.errors import RowError
 from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet
 from kaohe.numbers import plain
-from kaohe.permissions import can_edit_sheet
+from kaohe.permissions import can_edit_sheet, is_section_staff
 from kaohe.refusals import NotAllowed, Refused
 
 from .audit import audit
 from .ledger import EntryRejected
-from .locks import month_end
+from .locks import LockBook, month_end
 
 
 class SheetConflict(Refused):
@@ -40,12 +40,21 @@ class AmountChange:
     expected_version: int
 
 
+def _lock_of(sheet: ScoreSheet) -> Refused:
+    lock = LockBook(sheet.round.scheme).sheets.get((sheet.section_id, sheet.unit_id))
+    if lock is not None:
+        return lock.refusal()
+    return Refused("sheet_not_editable", _("This sheet cannot be edited in its present state."))
+
+
 def check_amounts(changes: list[AmountChange], acting_user) -> list[tuple[AmountChange, str]]:
     """Every problem of a grid save as (change, message); empty when all can be written."""
     problems = []
     for change in changes:
         if not can_edit_sheet(acting_user, change.sheet):
-            raise NotAllowed("sheet_not_editable", _("This sheet is not yours to edit now."))
+            if is_section_staff(acting_user, change.sheet.section_id):  # the right person, the wrong moment
+                raise _lock_of(change.sheet)
+            raise NotAllowed("sheet_not_editable", _("This sheet is not yours to edit."))
         if change.rule.kind != "discretionary":
             problems.append((change, str(_("only discretionary rules take an amount"))))
         elif change.rule.indicator.section_id != change.sheet.section_id:

@@ -123,6 +123,11 @@ def grid(request, pk: int, section: str):
                 context = _grid_context(round_, section_obj, request.user)
             except EntryRejected as rejected:
                 messages.error(request, str(rejected))
+            except PermissionDenied:
+                raise
+            except Refused as refused:  # the sheet was submitted meanwhile: say by whom, keep the input
+                messages.error(request, str(refused))
+                context = _grid_context(round_, section_obj, request.user)
         if form_state["errors"]:
             messages.error(request, _("Nothing was saved: correct the marked cells."))
     return render(request, "kaohe/grid.html", {**context, "rows": _grid_rows(context, form_state),
