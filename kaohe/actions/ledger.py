@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.doctype.ledger import row_identity
 from kaohe.imports.errors import ImportRejected, RowError
 from kaohe.imports.fields import fingerprint
 from kaohe.imports.ledger import LedgerRow, LedgerValidator, validate_ledger
@@ -139,49 +140,102 @@ def do_reverse_entry(entry: LedgerEntry, *, reason: str, acting_user) -> LedgerE
     return reversal
 
 
+class _NothingNew(Exception):
+    """Every row was written meanwhile by a concurrent import of the same rows; roll this one back."""
+
+
 def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) -> ImportOutcome:
-    """A whole file, all rows or none. A file whose rows were already imported writes nothing."""
+    """A whole file, all rows or none. Rows already in the ledger (by their identity: unit, rule, date,
+    quantity, points, note) are not written again, whatever file or order they come in."""
     if not can_record_anything(acting_user):
         raise NotAllowed("cannot_record", _("Only section staff and administrators record ledger rows."))
     rows = validate_ledger(data, filename, scheme)
     if not rows:
         raise ImportRejected([RowError(2, "", "", "no_rows", str(_("the file has a header but no rows")))])
     problems = row_problems(scheme, rows, acting_user, locks=False)
+    identities = [row_identity(r.unit_id, r.rule_id, r.date, r.quantity, r.points, r.note) for r in rows]
+    first: dict[str, int] = {}
+    for row, identity in zip(rows, identities, strict=True):
+        if identity in first:
+            problems.append(RowError(row.line, "note", row.note, "duplicate_row", str(
+                _("this row repeats line %(line)s: write one row with quantity 2, or tell them apart in the note")
+                % {"line": first[identity]})))
+        first.setdefault(identity, row.line)
     if problems:
         raise ImportRejected(problems)
-    print_ = fingerprint("ledger", scheme.code, [r.key for r in rows])
-    with transaction.atomic():
-        earlier = ImportBatch.objects.filter(kind="ledger", scheme=scheme, fingerprint=print_).first()
-        if earlier:
-            return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=earlier.pk)
-        problems = row_problems(scheme, rows, acting_user)
-        if problems:
-            raise ImportRejected(problems)
-        batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, fingerprint=print_, filename=filename,
-                                           row_count=len(rows), created_by=acting_user)
-        _insert(rows, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
-        audit(acting_user, "ledger.import", scheme=scheme, target=batch, after={"file": filename, "rows": len(rows)})
-        sections = _sections(scheme)
-        _bump_sheets(scheme, {(r.unit_id, sections[r.rule_id]) for r in rows})
-    return ImportOutcome("ledger", len(rows), batch.pk, created=len(rows))
+    try:
+        with transaction.atomic():
+            return _write_new_rows(scheme, filename, rows, identities, acting_user)
+    except _NothingNew:
+        present = _present(scheme.pk, identities)
+        return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=min(present.values()))
 
 
-def _insert(rows: list[LedgerRow], scheme_id: int, batch_id: int, user_id: int | None) -> None:
-    # Validated rows go in with one executemany per chunk: model instances and per-row SQL
-    # generation would cost more than the validation itself on 100,000 rows.
+def _present(scheme_id: int, identities: list[str]) -> dict[str, int | None]:
+    """identity → the batch that holds it, for the identities already in the ledger."""
+    found: dict[str, int | None] = {}
+    for start in range(0, len(identities), 500):
+        chunk = identities[start:start + 500]
+        found.update(LedgerEntry.objects.filter(scheme_id=scheme_id, identity__in=chunk)
+                     .values_list("identity", "batch_id"))
+    return found
+
+
+def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: list[str], acting_user):
+    present = _present(scheme.pk, identities)
+    new = [(row, identity) for row, identity in zip(rows, identities, strict=True) if identity not in present]
+    earlier = min((b for b in present.values() if b is not None), default=None)
+    if not new:
+        return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=earlier)
+    problems = row_problems(scheme, [row for row, _i in new], acting_user)
+    if problems:
+        raise ImportRejected(problems)
+    batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
+                                       created_by=acting_user,
+                                       fingerprint=fingerprint("ledger", scheme.code, sorted(i for _r, i in new)))
+    written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
+    if written == 0:
+        raise _NothingNew
+    if written != len(new):
+        ImportBatch.objects.filter(pk=batch.pk).update(row_count=written)
+    audit(acting_user, "ledger.import", scheme=scheme, target=batch,
+          after={"file": filename, "rows": len(rows), "new": written, "already": len(rows) - written})
+    sections = _sections(scheme)
+    _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id]) for row, _i in new})
+    return ImportOutcome("ledger", len(rows), batch.pk, created=written, unchanged=len(rows) - written,
+                         duplicate_of=earlier if written < len(rows) else None)
+
+
+_IGNORING = {
+    "sqlite": ("INSERT OR IGNORE INTO", ""),
+    "mysql": ("INSERT IGNORE INTO", ""),
+    "postgresql": ("INSERT INTO", " ON CONFLICT (scheme_id, identity) DO NOTHING"),
+}
+
+
+def _insert(rows: list[tuple[LedgerRow, str]], scheme_id: int, batch_id: int, user_id: int | None) -> int:
+    """Insert validated rows; a row whose identity a concurrent import wrote first is skipped by the unique
+    index. Returns how many were written."""
+    # One executemany per chunk: model instances and per-row SQL generation would cost more than the
+    # validation itself on 100,000 rows.
     ops = connection.ops
     table = LedgerEntry._meta.db_table
     now = ops.adapt_datetimefield_value(timezone.now())
+    verb, tail = _IGNORING[connection.vendor]
     sql = (
-        f"INSERT INTO {table} (scheme_id, unit_id, rule_id, quantity, points, date, note, batch_id, "
-        "reverses_id, created_at, created_by_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s)"
+        f"{verb} {table} (scheme_id, unit_id, rule_id, quantity, points, date, note, batch_id, "
+        "reverses_id, created_at, created_by_id, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)"
+        f"{tail}"
     )
     params = [
         (scheme_id, r.unit_id, r.rule_id, ops.adapt_decimalfield_value(r.quantity, 14, 4),
          ops.adapt_decimalfield_value(r.points, 14, 4) if r.points is not None else None,
-         ops.adapt_datefield_value(r.date), r.note, batch_id, now, user_id)
-        for r in rows
+         ops.adapt_datefield_value(r.date), r.note, batch_id, now, user_id, identity)
+        for r, identity in rows
     ]
+    written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(params), INSERT_CHUNK):
             cursor.executemany(sql, params[start:start + INSERT_CHUNK])
+            written += max(cursor.rowcount, 0)
+    return written

@@ -3,6 +3,10 @@
 Ledger rows are append-only: a correction is a reversing row that points at the original.
 """
 
+import hashlib
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +17,20 @@ from .scheme import EconomicIndicator, Rule, Scheme
 from .unit import Unit
 
 AMOUNT = {"max_digits": 14, "decimal_places": 4}
+
+
+def row_identity(unit_id: int, rule_id: int, day: date, quantity: Decimal, points: Decimal | None, note: str) -> str:
+    """What makes an imported row the same row: its unit, rule, date, quantity, points and note.
+
+    Numbers are normalised (1 = 1.0000) and an empty amount is written as "-", never NULL, so that a
+    unique index cannot let a copy through. The same occurrence twice on one day is written once with
+    quantity 2, or told apart in the note.
+    """
+    def number(value: Decimal | None) -> str:
+        return "-" if value is None else format(value.normalize(), "f")
+
+    text = "\x1f".join([str(unit_id), str(rule_id), day.isoformat(), number(quantity), number(points), note.strip()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 MONEY = {"max_digits": 20, "decimal_places": 4}
 
 
@@ -56,6 +74,10 @@ class LedgerEntry(models.Model):
                               verbose_name=_("import batch"))
     reverses = models.OneToOneField("self", models.PROTECT, null=True, blank=True, related_name="reversed_by",
                                     verbose_name=_("reverses"))
+    identity = models.CharField(  # noqa: DJ001 — NULL (not imported) must not collide under the unique index
+        _("row identity"), max_length=64, null=True, blank=True, editable=False,
+        help_text=_("Imported rows: the SHA-256 of unit, rule, date, quantity, points and note, unique per scheme, "
+                    "so a row is imported once whatever file or order it comes in."))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("recorded by"))
@@ -63,6 +85,7 @@ class LedgerEntry(models.Model):
     class Meta:
         app_label = "kaohe"
         ordering = ["date", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "identity"], name="ledger_row_once")]
         indexes = [
             # Covers the scoring GROUP BY (unit, rule) so it never visits the table itself.
             models.Index(fields=["scheme", "unit", "rule", "date", "quantity", "points"], name="ledger_scoring_cover"),

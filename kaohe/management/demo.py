@@ -38,6 +38,19 @@ def _csv(rows: list[list[str]]) -> bytes:
     return ("\n".join(",".join(r) for r in rows) + "\n").encode("utf-8")
 
 
+def _merge_repeats(rows: list[list[str]]) -> list[list[str]]:
+    """The same occurrence drawn twice on one day is one row with quantity 2, as staff would write it."""
+    merged: dict[tuple, list[str]] = {}
+    for row in rows[1:]:
+        unit, rule, quantity, points, day, note = row
+        key = (unit, rule, points, day, note)
+        if key not in merged:
+            merged[key] = list(row)
+        elif not points:  # the same amount drawn twice on one day is one decision: keep it once
+            merged[key][2] = str(Decimal(merged[key][2]) + Decimal(quantity))
+    return [rows[0], *merged.values()]
+
+
 def load_demo(scheme: Scheme, seed: int = 2026) -> list[str]:
     rnd = random.Random(seed)
     year = scheme.year
@@ -70,7 +83,7 @@ def load_demo(scheme: Scheme, seed: int = 2026) -> list[str]:
                 ledger.append([unit, rule, "", points, f"{year}-12-{rnd.randrange(1, 20):02d}", note])
         ledger.append([unit, "10.2.b", str(rnd.randrange(4, 10)), "", f"{year}-12-20", "全年信息条数"])
         ledger.append([unit, "5.b", str(Decimal(rnd.randrange(70, 101)) / 100), "", f"{year}-12-20", "新增任务完成率"])
-    said.append(import_ledger(_csv(ledger), "demo-ledger.csv", scheme).summary())
+    said.append(import_ledger(_csv(_merge_repeats(ledger)), "demo-ledger.csv", scheme).summary())
     return said
 
 

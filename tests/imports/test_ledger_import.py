@@ -140,6 +140,41 @@ def test_reimporting_the_same_rows_does_not_double_count(town, units):
     assert score(town).unit("城关镇").items["8.1"].score == D(5)
 
 
+def test_the_same_rows_in_another_order_are_not_imported_again(town, units):
+    rows = ["城关镇,8.1.a,1,,2026-03-05,迟报\n", "东山镇,8.1.a,2,,2026-03-06,迟报\n",
+            "西河镇,7.a,,-1,2026-04-01,台帐\n"]
+    first = import_ledger(csv_bytes(HEADER + "".join(rows)), "a.csv", town)
+    again = import_ledger(csv_bytes(HEADER + "".join(reversed(rows))), "b.csv", town)
+    assert (again.created, again.unchanged, again.duplicate_of, again.batch_id) == (0, 3, first.batch_id, None)
+    assert LedgerEntry.objects.count() == 3
+    assert "already in the ledger" in again.summary()
+
+
+def test_a_file_that_adds_one_row_imports_only_that_row(town, units):
+    old = "城关镇,8.1.a,1,,2026-03-05,迟报\n东山镇,8.1.a,2,,2026-03-06,迟报\n"
+    first = import_ledger(csv_bytes(HEADER + old), "a.csv", town)
+    more = import_ledger(csv_bytes(HEADER + "南湖镇,8.1.a,1,,2026-03-07,迟报\n" + old), "b.csv", town)
+    assert (more.created, more.unchanged, more.duplicate_of) == (1, 2, first.batch_id)
+    assert LedgerEntry.objects.count() == 3
+    assert sorted(LedgerEntry.objects.values_list("batch_id", flat=True)) == sorted(
+        [first.batch_id, first.batch_id, more.batch_id])
+
+
+def test_a_row_repeated_in_one_file_is_refused_by_name_and_quantity_two_is_the_way(town, units):
+    row = "城关镇,8.1.a,1,,2026-03-05,迟报\n"
+    with pytest.raises(ImportRejected) as caught:
+        import_ledger(csv_bytes(HEADER + row + row), "a.csv", town)
+    assert [(e.line, e.code) for e in caught.value.errors] == [(3, "duplicate_row")]
+    assert "line 2" in caught.value.errors[0].message
+    assert not LedgerEntry.objects.exists()
+    twice = import_ledger(csv_bytes(HEADER + "城关镇,8.1.a,2,,2026-03-05,迟报\n"), "b.csv", town)
+    apart = import_ledger(csv_bytes(HEADER + "城关镇,8.1.a,1,,2026-03-05,迟报（上午）\n"
+                                   "城关镇,8.1.a,1,,2026-03-05,迟报（下午）\n"), "c.csv", town)
+    assert (twice.created, apart.created) == (1, 2)
+    quantities = LedgerEntry.objects.filter(unit__name="城关镇", rule__code="8.1.a").values_list("quantity", flat=True)
+    assert sum(quantities) == 4  # two on the row with quantity 2, two told apart by their notes
+
+
 ROW = st.tuples(
     st.sampled_from(["城关镇", "东山镇", "无名镇"]),
     st.sampled_from(["8.1.a", "7.a", "5.b", "zz"]),
@@ -165,4 +200,5 @@ def test_a_rejected_import_changes_no_score(town, units, rows):
         assert LedgerEntry.objects.count() == count
         assert score(town).as_dict() == before
     else:
-        assert LedgerEntry.objects.count() == count + (0 if outcome.duplicate_of else len(rows))
+        assert LedgerEntry.objects.count() == count + outcome.created
+        assert outcome.created + outcome.unchanged == len(rows)
