@@ -23,6 +23,8 @@ def do_save_plan(round_, unit, *, actions: str, owner: str, due: date | None, fo
                                            "plans."))
     if round_.state == RoundState.CLOSED:
         raise Refused("round_closed", _("The round is closed."))
+    if not round_.sheets.filter(unit=unit).exists():
+        raise Refused("not_in_round", _("%(unit)s is not assessed in %(round)s."), unit=unit.name, round=round_.name)
     if not actions.strip() or not owner.strip() or due is None:
         raise Refused("plan_incomplete", _("A plan needs its actions, an owner and a due date."))
     before = ImprovementPlan.objects.filter(round=round_, unit=unit).first()

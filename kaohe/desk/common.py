@@ -17,6 +17,12 @@ def visible(model, predicate, user, **lookup):
     return obj
 
 
+def posted_int(request, name: str) -> int | None:
+    """A whole number from the form, or None when it is missing or not a number."""
+    text = (request.POST.get(name) or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 def attempt(request, action, success: str) -> bool:
     """Run an action; a refusal becomes one clear message and changes nothing."""
     try:

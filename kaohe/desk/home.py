@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,7 @@ from kaohe.models import Delegation, Notification, Objection, Round, ScoreSheet,
 from kaohe.permissions import inbox_scope, is_unit_only
 from kaohe.workflow.states import RoundState, SheetState
 
-from .common import attempt
+from .common import attempt, posted_int
 
 
 def waiting_for(user) -> dict:
@@ -62,8 +63,11 @@ def inbox(request):
 @login_required
 @require_POST
 def delegate(request):
-    section = get_object_or_404(Section, pk=request.POST.get("section"))
-    delegate_user = get_object_or_404(get_user_model(), pk=request.POST.get("delegate"))
+    section = Section.objects.filter(pk=posted_int(request, "section")).first()
+    delegate_user = get_user_model().objects.filter(pk=posted_int(request, "delegate")).first()
+    if section is None or delegate_user is None:
+        messages.error(request, _("Choose the section and the colleague who signs for it."))
+        return redirect("kaohe:home")
     starts, ends = _day(request.POST.get("starts")), _day(request.POST.get("ends"))
     attempt(request, lambda: do_delegate_signing(section=section, delegate=delegate_user, starts=starts, ends=ends,
                                                  acting_user=request.user), _("Signing is delegated."))

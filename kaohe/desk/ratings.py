@@ -30,7 +30,7 @@ def my_ratings(request):
 @require_POST
 def save_plan(request, pk: int, unit_id: int):
     round_ = get_object_or_404(Round, pk=pk)
-    unit = get_object_or_404(Unit, pk=unit_id)
+    unit = get_object_or_404(Unit.objects.distinct(), pk=unit_id, sheets__round=round_)  # assessed in this round
     if not can_write_plan(request.user, round_):
         raise PermissionDenied
 

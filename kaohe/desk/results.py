@@ -28,7 +28,7 @@ from .common import attempt
 @login_required
 def unit_result(request, pk: int, unit_id: int):
     round_ = get_object_or_404(Round, pk=pk)
-    unit = get_object_or_404(Unit, pk=unit_id)
+    unit = get_object_or_404(Unit.objects.distinct(), pk=unit_id, sheets__round=round_)  # only the round's units
     if not can_view_unit_result(request.user, round_, unit):
         raise PermissionDenied
     detail = None if sees_proposal(request.user, round_) else published_unit(round_, unit.name)

@@ -16,7 +16,7 @@ from kaohe.models import Indicator, Rule, Scheme, Section
 from kaohe.permissions import can_edit_scheme, works_in_bureau
 from kaohe.refusals import Refused
 
-from .common import attempt
+from .common import attempt, posted_int
 
 
 class IndicatorForm(forms.ModelForm):
@@ -80,7 +80,10 @@ def scheme_copy(request, code: str):
     made = {}
 
     def go():
-        made["scheme"] = do_copy_scheme(scheme, year=int(request.POST.get("year", "0") or 0), acting_user=request.user)
+        year = posted_int(request, "year")
+        if year is None:
+            raise Refused("bad_year", _("Give the year as four digits, e.g. %(year)s."), year=scheme.year + 1)
+        made["scheme"] = do_copy_scheme(scheme, year=year, acting_user=request.user)
 
     if attempt(request, go, _("Copied.")):
         return redirect("kaohe:scheme_editor", made["scheme"].code)

@@ -56,6 +56,14 @@ def _graded(result: SchemeResult) -> bool:
     return any(u.grade for u in result.units)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(text: str) -> str:
+    """A text cell Excel/WPS will not run as a formula: a leading = + - @ gets an apostrophe before it."""
+    return f"'{text}" if isinstance(text, str) and text.startswith(FORMULA_STARTS) else text
+
+
 def as_csv(result: SchemeResult) -> str:
     units = ordered_units(result)
     categories, items = _union(units, "categories"), _union(units, "items")
@@ -65,8 +73,8 @@ def as_csv(result: SchemeResult) -> str:
     writer.writerow(["unit", "group", "rank", "prize", "total", *(["grade"] if graded else []), "vetoed", "reasons",
                      *[f"category {c}" for c in categories], *[f"item {i}" for i in items]])
     for u in units:
-        writer.writerow([u.unit, u.group, u.rank or "", u.prize or "", plain(u.total),
-                         *([u.grade or ""] if graded else []), int(u.vetoed), _reasons(u),
+        writer.writerow([neutral(u.unit), neutral(u.group), u.rank or "", u.prize or "", plain(u.total),
+                         *([neutral(u.grade or "")] if graded else []), int(u.vetoed), neutral(_reasons(u)),
                          *[_cell(u.categories, c) for c in categories],
                          *[_cell(u.items, i, lambda item: item.score) for i in items]])
     return out.getvalue()
