@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Bottom first; a module may import only from its own layer or those below.
 LAYERS = [
     ("engine", ["kaohe/scoring/"]),
-    ("base", ["kaohe/refusals.py", "kaohe/numbers.py", "kaohe/workflow/states.py"]),
+    ("base", ["kaohe/refusals.py", "kaohe/numbers.py", "kaohe/workflow/states.py", "kaohe/cache.py"]),
     ("data", ["kaohe/doctype/", "kaohe/models.py", "kaohe/workflow/models.py"]),
     ("rules", ["kaohe/workflow/", "kaohe/permissions.py", "kaohe/imports/"]),
     ("reads", ["kaohe/services/", "kaohe/report/", "kaohe/printing/"]),
