@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kaohe.models import Scheme, Unit
+from kaohe.models import EconomicFigure, Scheme, Unit
 from kaohe.scoring import AsOf
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fold, parse_decimal
+from .fields import CellError, column_limits, fold, parse_decimal
 from .reader import read_table
 
 
@@ -42,7 +42,7 @@ def validate_economy(data: bytes, filename: str, scheme: Scheme, as_of: AsOf) ->
                 fail(column, "required", "a number is required")
                 continue
             try:
-                values[column] = parse_decimal(cells[column])
+                values[column] = parse_decimal(cells[column], **column_limits(EconomicFigure, column))
             except CellError as exc:
                 fail(column, exc.code, str(exc))
         if values.get("target", Decimal(0)) < 0:

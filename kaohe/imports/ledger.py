@@ -9,16 +9,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kaohe.models import Rule, Scheme, Unit
+from kaohe.models import LedgerEntry, Rule, Scheme, Unit
 from kaohe.scoring.spec import COUNT_KINDS, ENTERED_KINDS, Kind
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fold, parse_date, parse_decimal
+from .fields import CellError, column_limits, fold, parse_date, parse_decimal
 from .reader import read_table
 
 REQUIRED = ["unit", "rule", "date"]
 OPTIONAL = ["quantity", "points", "note"]
 QUANTITY_REQUIRED = {Kind.TIERED, Kind.PROPORTIONAL, Kind.COUNT_THRESHOLD}
+LIMITS = {column: column_limits(LedgerEntry, column) for column in ("quantity", "points")}  # DECIMAL(14,4)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class LedgerValidator:
         }
         self.other_codes = set(Rule.objects.exclude(scheme=scheme).values_list("code", flat=True))
         self.dates: dict[str, date] = {}
-        self.numbers: dict[str, Decimal] = {}
+        self.numbers: dict[tuple[str, str], Decimal] = {}
 
     def row(self, line: int, cells: dict[str, str], errors: list[RowError]) -> LedgerRow | None:
         before = len(errors)
@@ -95,10 +96,10 @@ class LedgerValidator:
 
     def _number(self, column: str, text: str, fail) -> Decimal | None:
         # Counts and amounts repeat a handful of values across a file: parse each once.
-        value = self.numbers.get(text)
+        value = self.numbers.get((column, text))
         if value is None:
             try:
-                value = self.numbers[text] = parse_decimal(text)
+                value = self.numbers[column, text] = parse_decimal(text, **LIMITS[column])
             except CellError as exc:
                 return fail(column, exc.code, str(exc))
         return value

@@ -8,12 +8,12 @@ Keyed by (unit, indicator, date): importing again replaces the value, with its h
 
 from __future__ import annotations
 
-from kaohe.models import Scheme, Unit
+from kaohe.models import Measurement, Scheme, Unit
 from kaohe.scoring import Method
 from kaohe.scoring.spec import TARGET_KINDS, WEIGHTED_KINDS, Kind
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fold, parse_date, parse_decimal
+from .fields import CellError, column_limits, fold, parse_date, parse_decimal
 from .reader import read_table
 
 
@@ -51,7 +51,7 @@ def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]
         for column in ("actual", "target"):
             if cells.get(column):
                 try:
-                    values[column] = parse_decimal(cells[column])
+                    values[column] = parse_decimal(cells[column], **column_limits(Measurement, column))
                 except CellError as exc:
                     fail(column, exc.code, str(exc))
         if not cells["actual"]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from kaohe.models import Membership, Rating, Role, Scheme, Unit
 from kaohe.scoring import Kind
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fold, parse_decimal
+from .fields import CellError, column_limits, fold, parse_decimal
 from .periods import parse_period
 from .reader import read_table
 
@@ -27,14 +29,15 @@ def parse_rating(text: str, scale: dict[str, str]) -> tuple[Decimal, str]:
     if letter in scale:
         return Decimal(scale[letter]), letter
     try:
-        value = parse_decimal(text)
-    except CellError:
+        value = parse_decimal(text, **column_limits(Rating, "value"))  # DECIMAL(7,2)
+    except CellError as exc:
+        if exc.code != "not_a_number":
+            raise  # a number, but too large, too precise or with an ambiguous comma: say so
         letters = "/".join(scale) or "none"
-        raise CellError("bad_rating", f"neither a letter of this scheme's scale ({letters}) nor a number") from None
+        raise CellError("bad_rating", _("neither a letter of this scheme's scale (%(letters)s) nor a number")
+                        % {"letters": letters}) from None
     if not 0 <= value <= HUNDRED:
-        raise CellError("out_of_range", "points go from 0 to 100")
-    if value != value.quantize(Decimal("0.01")):
-        raise CellError("too_precise", "more than 2 decimal places")
+        raise CellError("out_of_range", _("points go from 0 to 100"))
     return value, ""
 
 

@@ -3,29 +3,43 @@ unit's or person's own result). Known names are updated in place."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from kaohe.models import Unit, UnitGroup
 
 from .errors import ImportRejected, RowError
+from .fields import name_key, normalise_name
 from .reader import read_table
 
 NAME_MAX = Unit._meta.get_field("name").max_length
 
 
 def validate_units(data: bytes, filename: str) -> list[tuple[str, UnitGroup, str]]:
+    """Names are normalised (NFKC, no zero-width characters, no surrounding space). Names that differ only by
+    case, width or invisible characters are one name: twice in the file is a duplicate row, and one that
+    matches a stored unit's name is that unit, under its stored name."""
     table = read_table(data, filename, ["name", "group"], ["user"])
     groups = {g.code: g for g in UnitGroup.objects.all()}
+    exact = set(Unit.objects.values_list("name", flat=True))
+    stored = {name_key(n): n for n in sorted(exact)}
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     rows = []
     for line, cells in table.rows:
-        name, group_code = cells["name"], cells["group"]
+        typed, group_code = cells["name"], cells["group"]
+        name, key = normalise_name(typed), name_key(typed)
         bad = len(errors)
         if not name:
-            errors.append(RowError(line, "name", name, "required", "a name is required"))
+            errors.append(RowError(line, "name", typed, "required", _("a name is required")))
         elif len(name) > NAME_MAX:
-            errors.append(RowError(line, "name", name, "too_long", f"longer than {NAME_MAX} characters"))
-        elif name in seen:
-            errors.append(RowError(line, "name", name, "duplicate_row", f"this unit is already on line {seen[name]}"))
+            errors.append(RowError(line, "name", typed, "too_long", _("longer than %(limit)s characters")
+                                   % {"limit": NAME_MAX}))
+        elif key in seen:
+            errors.append(RowError(line, "name", typed, "duplicate_row", _(
+                "this unit is already on line %(line)s (names that differ only by case, full-width letters or "
+                "invisible characters are the same name)") % {"line": seen[key]}))
+        if name not in exact:
+            name = stored.get(key, name)  # 城关镇\u200b, ＡＢＣ or abc is the stored 城关镇 or ABC
         if group_code not in groups:
             errors.append(RowError(line, "group", group_code, "unknown_group",
                                    f"unknown group; expected one of {', '.join(sorted(groups))}"))
@@ -34,7 +48,7 @@ def validate_units(data: bytes, filename: str) -> list[tuple[str, UnitGroup, str
             errors.append(RowError(line, "user", login, "bad_login",
                                    "a login name is letters, digits, '.', '-' or '_', at most 150"))
         if len(errors) == bad:
-            seen[name] = line
+            seen[key] = line
             rows.append((name, groups[group_code], login))
     if errors:
         raise ImportRejected(errors)

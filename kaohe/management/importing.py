@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from kaohe.imports.errors import ImportRejected
+from kaohe.imports.reader import MAX_FILE_BYTES
 from kaohe.models import Scheme
 from kaohe.refusals import Refused
 
@@ -15,6 +16,8 @@ def read_file(path: str) -> bytes:
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"no such file: {path}")
+    if file.stat().st_size > MAX_FILE_BYTES:  # refused before a byte is read
+        raise CommandError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; split it into smaller files")
     return file.read_bytes()
 
 
