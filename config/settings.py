@@ -1,7 +1,7 @@
 """Settings, read only from the environment.
 
 DATABASE_URL   default: SQLite file ``db.sqlite3`` in the repository (ignored by git)
-REDIS_URL      optional: Django's Redis cache when set, local memory otherwise
+REDIS_URL      optional: a Redis cache (kaohe.cache, falls back to local memory if Redis fails); local memory otherwise
 DJANGO_SECRET_KEY  required when DJANGO_DEBUG=0
 DJANGO_DEBUG   default on, for a laptop
 """
@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,11 +44,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "csp",
     "kaohe",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,6 +71,9 @@ AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "kaohe/locked.html"
+# Failed attempts and lockouts are kept in the database (axes' default handler, named here on purpose).
+# The cache handler would lose lockouts whenever Redis is down.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 ROOT_URLCONF = "config.urls"
 
@@ -107,11 +113,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    # Sessions read from Redis, written through to the database so a Redis restart logs nobody out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Redis only speeds things up. If it fails, kaohe.cache serves from local memory in each process, tries
+    # Redis again every RETRY_AFTER seconds and logs one warning per WARNING_INTERVAL. Short socket
+    # timeouts keep a Redis host that does not answer from holding a request for long.
+    CACHES = {"default": {
+        "BACKEND": "kaohe.cache.FallbackRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2, "RETRY_AFTER": 15, "WARNING_INTERVAL": 60},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are kept only in the database, whether or not Redis is there. Reading one costs a
+# primary-key lookup per request, which is small at this site's size, and there is only one copy to
+# trust. With cached_db, a logout or a session flush during a Redis outage could not reach Redis,
+# and the old session would come back from the cache once Redis returned. Old rows are removed by
+# `manage.py clearsessions`.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,6 +172,28 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600  # a working day
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts and style sheets load only from this site, and no
+# inline script runs. Pages load their JavaScript from kaohe/static/kaohe/*.js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The one exception is style="" attributes. <style> blocks and style sheets from elsewhere stay
+        # blocked. Some templates still use style attributes (`grep -rn 'style=' kaohe/templates`:
+        # scheme_editor.html's row shading, the 500 pages, the long-note boxes), and so do a few admin
+        # and django-simple-history templates. A style attribute cannot run script, and any url()
+        # inside one is still limited by img-src/font-src. Remove this line once those attributes are
+        # moved into kaohe/static/kaohe/desk.css.
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass, field
+from time import monotonic
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
@@ -54,11 +54,11 @@ class Breaker:
     unlogged: int = 0
 
     def is_open(self) -> bool:
-        return self.down and time.monotonic() < self.retry_at
+        return self.down and monotonic() < self.retry_at
 
     def failed(self) -> tuple[bool, bool, int]:
         """Record a failure. Returns (outage just began, warn now, failures left unlogged before this one)."""
-        now = time.monotonic()
+        now = monotonic()
         with self.lock:
             began = not self.down
             if began:
@@ -80,7 +80,7 @@ class Breaker:
             if not self.down:
                 return False, False, 0.0
             self.down = False
-            return True, self.outage_announced, time.monotonic() - self.down_since
+            return True, self.outage_announced, monotonic() - self.down_since
 
 
 _breakers: dict[str, Breaker] = {}
@@ -129,10 +129,10 @@ class FallbackRedisCache(BaseCache):
             if began:
                 self.local.clear()
             if warn:
-                logger.warning(
-                    "Redis cache at %s failed (%s: %s); serving from local memory and trying Redis again every %ss "
-                    "(%d more failures since the last warning)",
-                    self._safe_location(), type(error).__name__, error, breaker.retry_after, unlogged)
+                more = f" ({unlogged} more failures since the last warning)" if unlogged else ""
+                logger.warning("Redis cache at %s failed (%s: %s); serving from local memory, trying Redis again "
+                               "every %g s%s", self._safe_location(), type(error).__name__, error,
+                               breaker.retry_after, more)
             return getattr(self.local, method)(*args, **kwargs)
         ended, announced, lasted = breaker.succeeded()
         if ended:
