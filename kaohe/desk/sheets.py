@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,14 +18,16 @@ from kaohe.actions.ledger import EntryRejected
 from kaohe.actions.rounds import do_send_back_sheet
 from kaohe.actions.sheets import AmountChange, SheetConflict, check_amounts, do_set_amounts
 from kaohe.actions.transitions import do_transition
-from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet, Section, Signature, State
+from kaohe.imports.fields import CellError, parse_decimal
+from kaohe.models import Evidence, LedgerEntry, Round, Rule, ScoreSheet, Section, Signature, State
 from kaohe.numbers import plain
 from kaohe.permissions import can_edit_sheet, can_verify_signature, can_view_section, can_view_sheet, section_roles
 from kaohe.refusals import Refused
 from kaohe.scoring import Tally, score_scheme
+from kaohe.scoring.spec import ROW_KINDS, Kind
 from kaohe.services.ranking import scored_round
-from kaohe.services.scoring import load_facts
-from kaohe.services.signatures import sheet_content, verify
+from kaohe.services.scoring import load_facts, month_end
+from kaohe.services.signatures import section_items, verify
 from kaohe.workflow.route import available, state_of
 from kaohe.workflow.states import SheetState, Step
 
@@ -69,27 +72,61 @@ def _current_amounts(round_, sheets, rules) -> dict:
     return found
 
 
+AMOUNT_DIGITS, AMOUNT_PLACES = 10, 4  # what a typed discretionary amount may have: ±999999.9999 at most
+
+
+def _parse_amount(text: str) -> Decimal:
+    """A typed amount: a finite number of at most 10 digits, 4 of them after the point.
+
+    Raises CellError with the message to show inline: NaN, Infinity and 1e30 never reach a comparison.
+    """
+    return parse_decimal(text, max_digits=AMOUNT_DIGITS, places=AMOUNT_PLACES)
+
+
+def _version(text: str | None) -> int | None:
+    """The sheet version the page was loaded with, or None when the form did not send a usable one."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdecimal()) or len(text) > 18:
+        return None
+    return int(text)
+
+
 def _parse_changes(request, context) -> tuple[list[AmountChange], dict]:
-    """The cells that differ from what is stored, and every cell's raw input for re-display."""
-    changes, raw, errors = [], {}, {}
+    """The cells that differ from what is stored, and every posted cell's raw input for re-display.
+
+    Only fields present in the POST count: a missing field changes nothing, and an empty amount keeps the
+    stored one (removing an amount takes an explicit 0). A sheet whose fields came without a usable
+    ``version-<sheet>`` is listed in ``stale``: the lost-update check is never skipped.
+    """
+    changes, raw, errors, stale = [], {}, {}, []
+    post = request.POST
     for sheet in context["sheets"]:
         if not context["editable"][sheet.pk]:
             continue
-        version = int(request.POST.get(f"version-{sheet.pk}", sheet.version))
+        version = _version(post.get(f"version-{sheet.pk}"))
+        posted = False
         for rule in context["rules"]:
             key = f"{sheet.pk}-{rule.pk}"
-            text = request.POST.get(f"amount-{key}", "").strip()
-            note = request.POST.get(f"note-{key}", "").strip()
-            raw[key] = (text, note)
             stored, stored_note = context["amounts"].get((sheet.pk, rule.pk), (Decimal(0), ""))
+            text, note = post.get(f"amount-{key}"), post.get(f"note-{key}")
+            if text is None and note is None:
+                continue
+            posted = True
+            text = (text or "").strip()
+            note = stored_note if note is None else note.strip()
+            raw[key] = (text, note)
+            if not text:  # no amount, or an empty one: the stored amount stays, and so does its reason
+                continue
             try:
-                points = Decimal(text) if text else Decimal(0)
-            except InvalidOperation:
-                errors[key] = _("not a number")
+                points = _parse_amount(text)
+            except CellError as error:
+                errors[key] = str(error)
                 continue
             if points != stored or (points != 0 and note != stored_note):
-                changes.append(AmountChange(sheet, rule, points, note, version))
-    return changes, {"raw": raw, "errors": errors}
+                changes.append(AmountChange(sheet, rule, points, note, version if version is not None else -1))
+        if posted and version is None:
+            stale.append(sheet)
+    return changes, {"raw": raw, "errors": errors, "stale": stale}
 
 
 def _round_and_section(request, pk: int, section: str) -> tuple[Round, Section]:
@@ -108,7 +145,11 @@ def grid(request, pk: int, section: str):
     form_state = {"raw": {}, "errors": {}}
     if request.method == "POST":
         changes, form_state = _parse_changes(request, context)
-        if not form_state["errors"]:
+        if form_state["stale"]:  # no usable version: as if saved meanwhile, nothing written, the input kept
+            messages.error(request, _("%(unit)s was saved by someone else meanwhile. Your entries are kept "
+                                      "below; the scores show the saved state. Check and save again.")
+                           % {"unit": form_state["stale"][0].unit.name})
+        elif not form_state["errors"]:
             try:
                 for change, message in check_amounts(changes, request.user):
                     form_state["errors"][f"{change.sheet.pk}-{change.rule.pk}"] = message
@@ -162,13 +203,13 @@ def grid_preview(request, pk: int, section: str):
     overrides, errors = {}, {}
     for sheet in context["sheets"]:
         for rule in context["rules"]:
-            text = request.POST.get(f"amount-{sheet.pk}-{rule.pk}")
-            if text is None:
+            text = (request.POST.get(f"amount-{sheet.pk}-{rule.pk}") or "").strip()
+            if not text:  # missing or empty: the stored amount stays, as on saving
                 continue
             try:
-                points = Decimal(text.strip() or "0")
-            except InvalidOperation:
-                errors[f"{sheet.pk}-{rule.pk}"] = _("not a number")
+                points = _parse_amount(text)
+            except CellError as error:
+                errors[f"{sheet.pk}-{rule.pk}"] = str(error)
                 continue
             if not rule.min_points <= points <= rule.max_points:
                 errors[f"{sheet.pk}-{rule.pk}"] = _("outside %(lo)s … %(hi)s") % {
@@ -207,21 +248,83 @@ def grid_bulk(request, pk: int, section: str, action: str):
     return redirect("kaohe:grid", round_.pk, section_obj.code)
 
 
+ROWS_SHOWN = 30  # ledger rows listed per rule on a sheet page; the ledger, filtered by unit and rule, has them all
+SINGLE_ROW_KINDS = frozenset(str(k) for k in (*ROW_KINDS, Kind.VETO))  # rules whose reversed rows drop out
+
+
+def _shown_rows(sheet, scheme, rules: dict[str, Rule]) -> tuple[dict[str, dict], dict[int, list[Evidence]]]:
+    """Per rule code, the first ROWS_SHOWN rows behind the sheet (as the engine lists them) and how many there
+    are; and the shown rows' evidence keyed by row id.
+
+    One count per rule from the ledger's index, one ``ORDER BY date, id LIMIT`` per rule that has rows (the
+    section's few rules, never one per row), one query for the evidence: the same whatever the ledger holds.
+    """
+    if not rules:
+        return {}, {}
+    cutoff = month_end(sheet.round.as_of)
+    entries = LedgerEntry.objects.filter(scheme=scheme, unit_id=sheet.unit_id, date__lte=cutoff,
+                                         rule_id__in=[r.pk for r in rules.values()])
+    single = [r.pk for r in rules.values() if r.kind in SINGLE_ROW_KINDS]
+    if single:  # a reversed row and its reversal cancel: rules that read single rows list neither
+        cancelled = Exists(LedgerEntry.objects.filter(reverses=OuterRef("pk"), date__lte=cutoff))
+        entries = entries.exclude(Q(rule_id__in=single) & (Q(reverses__isnull=False) | Q(cancelled)))
+    counts = dict(entries.order_by().values_list("rule_id").annotate(n=Count("id")))
+    shown: dict[str, dict] = {}
+    for code, rule in rules.items():
+        if counts.get(rule.pk):
+            rows = entries.filter(rule_id=rule.pk).order_by("date", "id") \
+                .only("id", "date", "quantity", "points", "note")[:ROWS_SHOWN]
+            shown[code] = {"count": counts[rule.pk], "rows": [
+                {"id": e.pk, "date": str(e.date), "quantity": e.quantity, "points": e.points, "note": e.note}
+                for e in rows]}
+    evidence: dict[int, list[Evidence]] = {}
+    ids = [row["id"] for line in shown.values() for row in line["rows"]]
+    for file in Evidence.objects.filter(entry_id__in=ids).only("id", "entry_id", "original_name").order_by("id"):
+        evidence.setdefault(file.entry_id, []).append(file)
+    return shown, evidence
+
+
+def _sheet_view(sheet) -> dict:
+    """What the sheet page shows: each item's score (the ledger summed in SQL) and the first rows behind each rule.
+
+    The head signs every row (services.signatures.sheet_content); the page lists ROWS_SHOWN per rule with the
+    count and a link to the ledger, so it costs the same however long the ledger grows.
+    """
+    round_ = sheet.round
+    scheme = round_.scheme
+    codes = section_items(sheet)
+    facts = load_facts(scheme, round_.as_of, explain=False, units=[sheet.unit.name])
+    result = score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=True,
+                          ratings=facts.ratings, measures=facts.measures)
+    unit = next((u for u in result.units if u.unit == sheet.unit.name), None)
+    indicators = {i.code: i for i in scheme.indicators.filter(code__in=codes)}
+    results = [unit.items[code] for code in codes if unit is not None and code in unit.items]
+    named = {line.rule for item in results for line in item.lines if line.source == "ledger" and line.rule}
+    rules = {r.code: r for r in Rule.objects.filter(scheme=scheme, code__in=named)}
+    shown, evidence = _shown_rows(sheet, scheme, rules)
+    none = {"rows": [], "count": 0}
+    items = []
+    for item in results:
+        lines = []
+        for line in item.lines:
+            rows = shown.get(line.rule, none) if line.source == "ledger" else none
+            lines.append({"rule": line.rule, "source": line.source, "effect": line.effect, "rows": rows["rows"],
+                          "count": rows["count"], "more": rows["count"] > len(rows["rows"])})
+        items.append({"code": item.code, "indicator": indicators.get(item.code), "base": item.base,
+                      "score": item.score, "lines": lines})
+    return {"items": items, "total": sum((i["score"] for i in items), Decimal(0)), "evidence": evidence}
+
+
 @login_required
 def sheet_page(request, pk: int):
-    sheet = visible(ScoreSheet, can_view_sheet, request.user, pk=pk)
-    content = sheet_content(sheet)
-    items = {i.code: i for i in sheet.round.scheme.indicators.filter(code__in=content["items"])}
-    evidence = {}
-    for entry in LedgerEntry.objects.filter(pk__in=[r["id"] for item in content["items"].values()
-                                                    for line in item["lines"] for r in line["rows"]]) \
-            .prefetch_related("evidence"):
-        evidence[entry.pk] = list(entry.evidence.all())
+    sheet = visible(ScoreSheet.objects.select_related("round__scheme", "section", "unit", "submitted_by"),
+                    can_view_sheet, request.user, pk=pk)
+    content = _sheet_view(sheet)
     return render(request, "kaohe/sheet.html", {
-        "sheet": sheet, "state": state_of(sheet), "content": content, "items": items, "evidence": evidence,
+        "sheet": sheet, "state": state_of(sheet), "content": content, "evidence": content["evidence"],
         "actions": available(sheet, request.user), "log": sheet.log.select_related("user", "on_behalf_of"),
         "signatures": sheet.signatures.select_related("user", "on_behalf_of"),
-        "objections": sheet.objections.all(),
+        "objections": sheet.objections.select_related("answered_by"),
     })
 
 
