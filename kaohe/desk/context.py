@@ -1,5 +1,8 @@
 """Template context every Desk page needs: unread notices and whether the user is only a unit."""
 
+from django.utils.functional import SimpleLazyObject
+
+from kaohe.models import State
 from kaohe.permissions import is_unit_only
 from kaohe.workflow.states import RoundState, SheetState, Step
 
@@ -10,6 +13,13 @@ def desk(request):
         return {}
     return {
         "SHEET": SheetState, "ROUND": RoundState, "STEP": Step,
+        # state code → the route's name for it (草稿, 已签署 …), read once per page that shows any
+        "SHEET_LABELS": SimpleLazyObject(lambda: _labels("sheet")),
+        "ROUND_LABELS": SimpleLazyObject(lambda: _labels("round")),
         "unread": user.notifications.filter(read_at__isnull=True).count(),
         "user_is_unit_only": is_unit_only(user),
     }
+
+
+def _labels(target: str) -> dict[str, str]:
+    return dict(State.objects.filter(workflow__target=target).values_list("code", "label"))

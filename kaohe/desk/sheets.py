@@ -341,6 +341,9 @@ def sheet_action(request, pk: int):
     return redirect("kaohe:sheet", sheet.pk)
 
 
+SHOWN_CONTENT = 20_000  # characters of signed content on the page; ?format=json gives all of it
+
+
 @login_required
 def verify_signature(request, pk: int):
     signature = get_object_or_404(Signature.objects.select_related("sheet", "round", "user", "on_behalf_of"), pk=pk)
@@ -349,6 +352,6 @@ def verify_signature(request, pk: int):
     outcome = verify(signature)
     if request.GET.get("format") == "json":
         return JsonResponse(outcome)
+    text = json.dumps(signature.content, ensure_ascii=False, indent=1)
     return render(request, "kaohe/verify.html", {"signature": signature, "outcome": outcome,
-                                                 "content": json.dumps(signature.content, ensure_ascii=False,
-                                                                       indent=1)})
+                                                 "content": text[:SHOWN_CONTENT], "cut": len(text) > SHOWN_CONTENT})

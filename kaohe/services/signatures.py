@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.models import Round, ScoreSheet, Signature, TransitionLog
@@ -18,7 +19,7 @@ from kaohe.scoring import UnitResult
 from kaohe.workflow.signing import digest
 from kaohe.workflow.states import SheetState, Step
 
-from .ranking import round_unit_names
+from .ranking import fingerprint, round_unit_names
 from .scoring import score
 
 
@@ -96,17 +97,24 @@ def verify(signature: Signature) -> dict:
             "digest": signature.digest, "current_digest": digest(current)}
 
 
+REASONS = {
+    "digest": _("the stored content does not match its digest"),
+    "changed": _("what it covers has changed since it was signed"),
+}
+
+
 @dataclass(frozen=True)
 class Broken:
     """A signature the round relies on that no longer verifies, and why."""
 
     signature: Signature
-    reason: str
+    reason: str  # a key of REASONS, rendered in the reader's language
+
 
     def __str__(self) -> str:
         who = self.signature.user.get_full_name() or self.signature.user.get_username()
         what = self.signature.sheet or self.signature.round
-        return f"{what} · {who} · {self.signature.signed_at:%Y-%m-%d %H:%M}: {self.reason}"
+        return f"{what} · {who} · {self.signature.signed_at:%Y-%m-%d %H:%M}: {REASONS[self.reason]}"
 
 
 def current_signatures(round_) -> list[Signature]:
@@ -127,10 +135,24 @@ def current_signatures(round_) -> list[Signature]:
 
 
 def broken_signatures(round_) -> list[Broken]:
-    """Every signature the round rests on that no longer verifies (one scoring pass for all sheets)."""
+    """Every signature the round rests on that no longer verifies (one scoring pass for all sheets).
+
+    Remembered under the round's fingerprint and the signatures checked: any write that could break a
+    signature changes the fingerprint, so a remembered answer is never stale.
+    """
     signatures = current_signatures(round_)
     if not signatures:
         return []
+    key = f"kaohe:broken:{fingerprint(round_)}:{','.join(str(s.pk) for s in signatures)}"
+    known = cache.get(key)
+    if known is None:
+        known = [(b.signature.pk, b.reason) for b in _check(round_, signatures)]
+        cache.set(key, known, 3600)
+    by_pk = {s.pk: s for s in signatures}
+    return [Broken(by_pk[pk], reason) for pk, reason in known]
+
+
+def _check(round_, signatures: list[Signature]) -> list[Broken]:
     names = round_unit_names(round_)
     result = score(round_.scheme, as_of=round_.as_of, units=names, explain=True)
     units = {u.unit: u for u in result.units}
@@ -139,7 +161,7 @@ def broken_signatures(round_) -> list[Broken]:
     contents: dict[str, dict] = {}
     for signature in signatures:
         if digest(signature.content) != signature.digest:
-            broken.append(Broken(signature, str(_("the stored content does not match its digest"))))
+            broken.append(Broken(signature, "digest"))
             continue
         if signature.sheet_id:
             sheet: ScoreSheet = signature.sheet
@@ -153,5 +175,5 @@ def broken_signatures(round_) -> list[Broken]:
                 contents[step] = round_content(round_, step)
             current = contents[step]
         if digest(current) != signature.digest:
-            broken.append(Broken(signature, str(_("what it covers has changed since it was signed"))))
+            broken.append(Broken(signature, "changed"))
     return broken

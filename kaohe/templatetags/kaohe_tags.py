@@ -2,7 +2,6 @@ from decimal import Decimal
 
 from django import template
 
-from kaohe.models import Round, State
 from kaohe.numbers import plain as plain_text
 
 register = template.Library()
@@ -23,10 +22,3 @@ def get(mapping, key):
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if isinstance(mapping, dict) else None
 
-
-@register.filter
-def state_label(obj) -> str:
-    """A sheet's or round's state as its route names it (草稿, 已签署 …), never the code."""
-    target = "round" if isinstance(obj, Round) else "sheet"
-    label = State.objects.filter(workflow__target=target, code=obj.state).values_list("label", flat=True).first()
-    return label or obj.state
