@@ -510,3 +510,22 @@ def test_the_admin_list_cannot_bulk_delete_a_rule_of_a_signed_section(client, ro
     assert response.status_code == 200
     assert Rule.objects.filter(pk=rule.pk).exists()
     assert "财务统计科" in response.content.decode()
+
+
+def test_a_row_changed_behind_the_applications_back_still_stops_collection(client, round_, people):
+    """An UPDATE in the database changes no fingerprint: the page may remember, the step re-checks exactly."""
+    from kaohe.models import LedgerEntry
+
+    s = sheet(round_, "caitong", "城关镇")
+    do_record_entry(round_.scheme, cells={"unit": "城关镇", "rule": "8.1.a", "quantity": "1", "date": "2026-03-01",
+                                          "note": "迟报"}, acting_user=fresh(people["staff"]))
+    sign_all(round_, people)
+    client.force_login(people["collector"])
+    assert "broken-signatures" not in client.get(reverse("kaohe:round", args=[round_.pk])).content.decode()
+    LedgerEntry.objects.filter(unit__name="城关镇", rule__code="8.1.a").update(quantity=3)  # tampering
+    with pytest.raises(Refused) as refused:
+        do_collect_round(round_, acting_user=fresh(people["collector"]))
+    assert refused.value.code == "signature_broken"
+    assert "城关镇" in str(refused.value)
+    s.refresh_from_db()
+    assert s.state == "signed"

@@ -22,7 +22,7 @@ RELIES_ON_SIGNATURES = {Step.COLLECT, Step.RECOLLECT, Step.DECIDE, Step.PUBLISH}
 
 
 def check_signatures(round_) -> None:
-    broken = broken_signatures(round_)
+    broken = broken_signatures(round_, exact=True)
     if broken:
         raise Refused("signature_broken", _("A signature no longer matches what it covers; return that sheet and "
                                             "have it signed again: %(which)s"),

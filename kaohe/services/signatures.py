@@ -134,15 +134,19 @@ def current_signatures(round_) -> list[Signature]:
     return [*latest.values(), *own]
 
 
-def broken_signatures(round_) -> list[Broken]:
+def broken_signatures(round_, *, exact: bool = False) -> list[Broken]:
     """Every signature the round rests on that no longer verifies (one scoring pass for all sheets).
 
-    Remembered under the round's fingerprint and the signatures checked: any write that could break a
-    signature changes the fingerprint, so a remembered answer is never stale.
+    For pages the answer is remembered under the round's fingerprint and the signatures checked: any
+    write through the application changes the fingerprint. ``exact`` recomputes regardless, for the
+    steps that rely on the signatures (a change made behind the application's back, such as an UPDATE
+    in the database, changes no fingerprint).
     """
     signatures = current_signatures(round_)
     if not signatures:
         return []
+    if exact:
+        return _check(round_, signatures)
     key = f"kaohe:broken:{fingerprint(round_)}:{','.join(str(s.pk) for s in signatures)}"
     known = cache.get(key)
     if known is None:
