@@ -54,3 +54,10 @@ def test_a_unit_named_like_a_formula_is_neutralised_in_the_csv(town, tmp_path, c
     assert "'@SUM(1)" in cells and "普通镇" in cells
     assert not any(c.startswith(("=", "@", "+")) for c in cells)
     assert any(line.startswith('"\'=HYPERLINK') for line in lines)
+
+
+def test_the_town_ledger_form_offers_only_the_schemes_units(client, round_, people):
+    Unit.objects.create(name="客服部张三", group=UnitGroup.objects.create(code="kefu", name="客户服务部"))
+    client.force_login(people["staff"])
+    page = client.get(reverse("kaohe:ledger_new") + "?scheme=town-2026").content.decode()
+    assert "城关镇" in page and "客服部张三" not in page

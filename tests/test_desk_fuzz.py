@@ -36,3 +36,24 @@ def test_the_ledger_form_never_fails_and_never_half_writes(client, round_, peopl
     if response.status_code == 200:  # the form came back naming the wrong field, or the refusal as a message
         page = response.content.decode()
         assert "Nothing was recorded:" in page or 'class="msg error"' in page
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(amount=HOSTILE, note=HOSTILE, version=st.one_of(st.none(), HOSTILE, st.just("1")))
+def test_the_grid_never_fails_and_never_half_writes(client, round_, people, amount, note, version):
+    from kaohe.models import ScoreSheet
+
+    client.force_login(people["staff2"])
+    sheet = ScoreSheet.objects.get(round=round_, section__code="anquan", unit__name="城关镇")
+    rule = round_.scheme.rules.get(code="7.a")
+    url = reverse("kaohe:grid", args=[round_.pk, "anquan"])
+    data = {f"amount-{sheet.pk}-{rule.pk}": amount, f"note-{sheet.pk}-{rule.pk}": note}
+    if version is not None:
+        data[f"version-{sheet.pk}"] = version
+    before = LedgerEntry.objects.count()
+    preview = client.post(url + "preview/", data)
+    assert preview.status_code == 200 and set(preview.json()) >= {"errors", "units"}
+    saved = client.post(url, data)
+    assert saved.status_code in {200, 302}
+    if saved.status_code == 200:  # refused: the page came back, nothing written
+        assert LedgerEntry.objects.count() == before

@@ -35,6 +35,11 @@ def _scheme(request) -> Scheme:
     return scheme
 
 
+def _assessed_units(scheme):
+    """The units this scheme assesses: a town's ledger offers no departments or employees."""
+    return Unit.objects.filter(active=True, group__in=scheme.groups.values("group"))
+
+
 def _visible_rules(user, scheme):
     rules = Rule.objects.filter(scheme=scheme).select_related("indicator", "indicator__section")
     sections = sections_seen(user)
@@ -56,7 +61,7 @@ def ledger_list(request):
         entries = entries.filter(rule__code=rule)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "kaohe/ledger.html", {
-        "scheme": scheme, "page": page, "units": Unit.objects.filter(active=True),
+        "scheme": scheme, "page": page, "units": _assessed_units(scheme),
         "rules": _visible_rules(request.user, scheme), "filters": {"unit": unit or "", "rule": rule or ""},
         "schemes": Scheme.objects.all(), "can_record": can_record_anything(request.user),
     })
@@ -88,7 +93,7 @@ def ledger_new(request):
     if sections is not None:
         rules = rules.filter(indicator__section_id__in=sections)
     return render(request, "kaohe/ledger_form.html", {
-        "scheme": scheme, "cells": cells, "errors": errors, "units": Unit.objects.filter(active=True),
+        "scheme": scheme, "cells": cells, "errors": errors, "units": _assessed_units(scheme),
         "rules": rules.select_related("indicator"),
     })
 
