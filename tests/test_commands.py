@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from kaohe.models import LedgerEntry
 
@@ -90,10 +91,13 @@ def test_a_bad_file_exits_non_zero_names_the_rows_and_imports_nothing(year, tmp_
                    encoding="utf-8")
     before = LedgerEntry.objects.count()
     err = io.StringIO()
-    with pytest.raises(CommandError, match="2 problem"):
+    with translation.override("en"), pytest.raises(CommandError, match="2 problem"):
         call_command("import_ledger", str(bad), "--scheme", "town-2026", stdout=io.StringIO(), stderr=err)
     assert "line 3, column unit, value '无名镇'" in err.getvalue()
     assert "line 3, column quantity, value 'x': not a number" in err.getvalue()
+    with pytest.raises(CommandError):  # the default language: the same rows named in Chinese
+        call_command("import_ledger", str(bad), "--scheme", "town-2026", stdout=io.StringIO(), stderr=err)
+    assert "第 3 行" in err.getvalue() and "不是数字" in err.getvalue()
     assert LedgerEntry.objects.count() == before
 
 
@@ -124,5 +128,5 @@ def test_the_real_process_exits_non_zero_without_a_traceback(tmp_path):
     bad.write_text("unit,rule,date\n无名镇,8.1.a,2026-01-01\n", encoding="utf-8")
     done = manage("import_ledger", str(bad), "--scheme", "town-2026")
     assert done.returncode == 1
-    assert "line 2, column unit, value '无名镇'" in done.stderr
+    assert "第 2 行，unit 列，值 '无名镇'" in done.stderr  # the default language
     assert "Traceback" not in done.stderr

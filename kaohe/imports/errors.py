@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -15,7 +17,8 @@ class RowError:
 
     def __str__(self) -> str:
         value = self.value if len(self.value) <= 40 else self.value[:37] + "…"
-        return f"line {self.line}, column {self.column or '-'}, value {value!r}: {self.message}"
+        return _("line %(line)s, column %(column)s, value %(value)s: %(message)s") % {
+            "line": self.line, "column": self.column or "-", "value": repr(value), "message": self.message}
 
     def as_dict(self) -> dict:
         return {"line": self.line, "column": self.column, "value": self.value, "code": self.code,
