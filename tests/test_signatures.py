@@ -83,10 +83,14 @@ def test_signatures_are_never_changed(signed):
 
 def test_verify_page_shows_the_verdict(client, signed, people):
     client.force_login(people["collector"])
-    page = client.get(f"/signatures/{signed.pk}/verify/").content.decode()
-    assert 'id="verdict"' in page and ("valid" in page or "有效" in page)
+    page = client.get(f"/signatures/{signed.pk}/verify/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<dd id="verdict"><span class="ok">valid</span>' in page
     data = client.get(f"/signatures/{signed.pk}/verify/?format=json").json()
     assert data["valid"] is True and data["digest"] == signed.digest
+    content = client.get(f"/signatures/{signed.pk}/verify/?format=content").json()
+    assert content == signed.content  # exactly what was signed, to re-check by hand
+    for code in signed.content["items"]:
+        assert f'<td class="l">{code}</td>' in page
 
 
 def test_round_signature_covers_ranking_and_resolution(round_, people):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 from django.contrib import messages
@@ -341,7 +340,7 @@ def sheet_action(request, pk: int):
     return redirect("kaohe:sheet", sheet.pk)
 
 
-SHOWN_CONTENT = 20_000  # characters of signed content on the page; ?format=json gives all of it
+SHOWN_UNITS = 500  # units listed on a round signature's page; ?format=content gives all of what was signed
 
 
 @login_required
@@ -349,9 +348,18 @@ def verify_signature(request, pk: int):
     signature = get_object_or_404(Signature.objects.select_related("sheet", "round", "user", "on_behalf_of"), pk=pk)
     if not can_verify_signature(request.user, signature):
         raise PermissionDenied
+    if request.GET.get("format") == "content":  # exactly what was signed, for anyone who re-checks by hand
+        return JsonResponse(signature.content, json_dumps_params={"ensure_ascii": False})
     outcome = verify(signature)
     if request.GET.get("format") == "json":
         return JsonResponse(outcome)
-    text = json.dumps(signature.content, ensure_ascii=False, indent=1)
     return render(request, "kaohe/verify.html", {"signature": signature, "outcome": outcome,
-                                                 "content": text[:SHOWN_CONTENT], "cut": len(text) > SHOWN_CONTENT})
+                                                 "signed": _signed_summary(signature.content)})
+
+
+def _signed_summary(content: dict) -> list[tuple[str, str, int]]:
+    """What a signature covers, one line per item (score and rows behind it) or per unit (total and rank)."""
+    if "items" in content:
+        return [(code, item["score"], sum(len(line.get("rows", ())) for line in item["lines"]))
+                for code, item in content["items"].items()]
+    return [(u["unit"], u["total"], u.get("rank") or 0) for u in content.get("units", [])][:SHOWN_UNITS]

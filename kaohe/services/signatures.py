@@ -92,9 +92,10 @@ def verify(signature: Signature) -> dict:
     obj = signature.round or signature.sheet
     stored_ok = digest(signature.content) == signature.digest
     current = content_for(obj, signature.action or (Step.SIGN if signature.sheet_id else Step.DECIDE))
-    now_ok = digest(current) == signature.digest
+    current_digest = digest(current)
+    now_ok = current_digest == signature.digest
     return {"valid": stored_ok and now_ok, "stored_content_intact": stored_ok, "matches_current": now_ok,
-            "digest": signature.digest, "current_digest": digest(current)}
+            "digest": signature.digest, "current_digest": current_digest}
 
 
 REASONS = {
