@@ -20,7 +20,7 @@ from kaohe.imports.errors import ImportRejected, RowError
 from kaohe.imports.fields import fingerprint
 from kaohe.imports.ledger import LedgerRow, LedgerValidator, validate_ledger
 from kaohe.imports.outcome import ImportOutcome
-from kaohe.models import Evidence, ImportBatch, LedgerEntry, Rule, ScoreSheet
+from kaohe.models import Evidence, ImportBatch, LedgerEntry, Rule, Scheme, ScoreSheet
 from kaohe.permissions import can_record, can_record_anything
 from kaohe.refusals import NotAllowed, Refused
 from kaohe.workflow.states import RoundState
@@ -182,6 +182,9 @@ def _present(scheme_id: int, identities: list[str]) -> dict[str, int | None]:
 
 
 def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: list[str], acting_user):
+    # Imports into one scheme take turns: the second of two at the same moment waits here, then finds the
+    # first one's rows present (two InnoDB transactions inserting the same keys would deadlock instead).
+    Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).get()
     present = _present(scheme.pk, identities)
     new = [(row, identity) for row, identity in zip(rows, identities, strict=True) if identity not in present]
     earlier = min((b for b in present.values() if b is not None), default=None)

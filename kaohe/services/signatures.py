@@ -8,6 +8,7 @@ decision filling in the resolution leaves the collector's signature valid.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -148,7 +149,8 @@ def broken_signatures(round_, *, exact: bool = False) -> list[Broken]:
         return []
     if exact:
         return _check(round_, signatures)
-    key = f"kaohe:broken:{fingerprint(round_)}:{','.join(str(s.pk) for s in signatures)}"
+    checked = hashlib.sha256(",".join(str(s.pk) for s in signatures).encode()).hexdigest()[:32]
+    key = f"kaohe:broken:{fingerprint(round_)}:{checked}"
     known = cache.get(key)
     if known is None:
         known = [(b.signature.pk, b.reason) for b in _check(round_, signatures)]
