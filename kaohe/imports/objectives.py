@@ -9,15 +9,18 @@ not in it are removed, unless progress was already recorded against them.
 from __future__ import annotations
 
 from kaohe.doctype.scheme_check import weight_shortfalls
-from kaohe.models import Scheme, Unit
+from kaohe.models import Indicator, Rule, Scheme, Unit
 from kaohe.scoring import Method
 from kaohe.scoring.spec import TARGET_KINDS
 
 from .errors import ImportRejected, RowError
-from .fields import CellError, fold, parse_decimal
+from .fields import CellError, column_limits, fold, parse_decimal
 from .reader import read_table
 
 KINDS = sorted(str(k) for k in TARGET_KINDS)
+# Each column is checked against the database column it is written to.
+LIMITS = {"weight": column_limits(Indicator, "weight"), "target": column_limits(Indicator, "target"),
+          "cap": column_limits(Rule, "max_points")}
 
 
 def parent_code(code: str) -> str | None:
@@ -53,7 +56,7 @@ def validate_objectives(data: bytes, filename: str, scheme: Scheme) -> list[dict
             node[column] = None
             if cells.get(column):
                 try:
-                    node[column] = parse_decimal(cells[column])
+                    node[column] = parse_decimal(cells[column], **LIMITS[column])
                 except CellError as exc:
                     fail(column, exc.code, str(exc))
         if not cells["weight"]:

@@ -451,3 +451,17 @@ def test_any_xlsx_cells_give_rows_or_a_clean_refusal(cli_units, rows):
             validate(data)
         except ImportRejected as rejected:
             assert all(e.line >= 0 and e.code for e in rejected.errors)
+
+
+def test_an_objectives_weight_too_large_for_its_column_is_refused_by_name(db):
+    from kaohe.actions.schemes import do_load_scheme
+    from kaohe.imports.errors import ImportRejected
+    from kaohe.imports.objectives import validate_objectives
+
+    scheme = do_load_scheme("mbo", 2026)
+    owner = scheme.indicators.exclude(owner=None).values_list("owner__name", flat=True).first()
+    data = f"code,name,weight,owner\n1,公司目标,99999999999,{owner}\n".encode()
+    with pytest.raises(ImportRejected) as caught:
+        validate_objectives(data, "tree.csv", scheme)
+    assert ("weight", "99999999999") in {(e.column, e.value) for e in caught.value.errors}
+    assert any(e.line == 2 and e.column == "weight" and e.code != "required" for e in caught.value.errors)
