@@ -74,9 +74,6 @@ def roles(user, today: date | None = None) -> Roles:
 COMMAND_LINE = Roles(True, False, False, False, frozenset(), frozenset(), {}, frozenset())
 
 
-def is_command_line(user) -> bool:
-    return user is None
-
 
 def holds(user, role: str, *, section_id: int | None = None, unit_id: int | None = None) -> bool:
     """Whether ``user`` holds ``role`` for the given section or unit (or at all, for global roles)."""

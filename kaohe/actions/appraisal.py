@@ -17,7 +17,7 @@ from kaohe.scoring import Method
 from .audit import audit
 from .locks import LockBook
 from .saving import save_with_history
-from .units import _check_may_import
+from .units import check_may_import
 
 
 def _rule_scope(scheme) -> dict[int, tuple[int | None, int | None]]:
@@ -28,7 +28,7 @@ def _rule_scope(scheme) -> dict[int, tuple[int | None, int | None]]:
 
 @transaction.atomic
 def do_import_ratings(data: bytes, filename: str, scheme, *, acting_user=None) -> ImportOutcome:
-    _check_may_import(acting_user)
+    check_may_import(acting_user)
     rows = validate_ratings(data, filename, scheme)
     existing = {(r.unit_id, r.rule_id, r.source_id, r.rater_group, r.rater, r.period): r
                 for r in Rating.objects.filter(scheme=scheme, unit_id__in={r[0] for r in rows})}
@@ -63,7 +63,7 @@ def do_import_ratings(data: bytes, filename: str, scheme, *, acting_user=None) -
 
 @transaction.atomic
 def do_import_measures(data: bytes, filename: str, scheme, *, acting_user=None) -> ImportOutcome:
-    _check_may_import(acting_user)
+    check_may_import(acting_user)
     rows = validate_measures(data, filename, scheme)
     existing = {(m.unit_id, m.rule_id, m.date): m for m in Measurement.objects.filter(scheme=scheme)}
     locks, scope = LockBook(scheme), _rule_scope(scheme)
@@ -99,7 +99,7 @@ def do_import_measures(data: bytes, filename: str, scheme, *, acting_user=None) 
 @transaction.atomic
 def do_import_objectives(data: bytes, filename: str, scheme, *, acting_user=None) -> ImportOutcome:
     """The whole tree: nodes not in the file are removed, unless progress was recorded against them."""
-    _check_may_import(acting_user)
+    check_may_import(acting_user)
     nodes = validate_objectives(data, filename, scheme)
     if scheme.method == Method.OBJECTIVES:
         refusal = LockBook(scheme).for_anything()

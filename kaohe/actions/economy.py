@@ -12,16 +12,17 @@ from kaohe.imports.fields import fingerprint
 from kaohe.imports.outcome import ImportOutcome
 from kaohe.models import EconomicFigure, ImportBatch, Rule
 from kaohe.scoring import AsOf, Kind
+from kaohe.services.scoring import month_end
 
 from .audit import audit
-from .locks import LockBook, month_end
+from .locks import LockBook
 from .saving import save_with_history
-from .units import _check_may_import
+from .units import check_may_import
 
 
 @transaction.atomic
 def do_import_economy(data: bytes, filename: str, scheme, as_of: AsOf, *, acting_user=None) -> ImportOutcome:
-    _check_may_import(acting_user)
+    check_may_import(acting_user)
     if as_of.year != scheme.year:
         raise ImportRejected([RowError(0, "as_of", str(as_of), "as_of_outside_year",
                                        str(_("the month must be in the scheme's year %(year)s") % {
@@ -34,7 +35,7 @@ def do_import_economy(data: bytes, filename: str, scheme, as_of: AsOf, *, acting
     locks = LockBook(scheme)
     section = (Rule.objects.filter(scheme=scheme, kind=Kind.ECONOMIC).values_list("indicator__section_id", flat=True)
                .first())
-    day = month_end(as_of.year, as_of.month)
+    day = month_end(as_of)
     new, changed, problems = [], [], []
     for unit_id, indicator_id, target, actual, key, line in rows:
         figure = existing.get((unit_id, indicator_id))

@@ -45,23 +45,23 @@ def _sections(scheme) -> dict[int, int | None]:
     return dict(Rule.objects.filter(scheme=scheme).values_list("id", "indicator__section_id"))
 
 
-def row_problems(scheme, rows: Iterable[LedgerRow], acting_user, *, locks: bool = True) -> list[RowError]:
-    """What the acting user may not write among ``rows``: another section's rule, or (``locks``) a locked sheet."""
-    sections = _sections(scheme)
-    book = LockBook(scheme) if locks else None
-    problems = []
+def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> list[RowError]:
+    """Rows under a rule of a section the acting user does not record for."""
+    return [RowError(row.line, "rule", row.key[1], "other_section", str(_("this rule belongs to another section")))
+            for row in rows if not can_record(acting_user, sections[row.rule_id])]
+
+
+def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict) -> list[RowError]:
+    """Rows that would change what a submitted or signed sheet covers."""
+    book = LockBook(scheme)
+    if book.empty:
+        return []
+    found = []
     for row in rows:
-        section = sections[row.rule_id]
-        if not can_record(acting_user, section):
-            problems.append(RowError(row.line, "rule", row.key[1], "other_section",
-                                     str(_("this rule belongs to another section"))))
-            continue
-        if book is None or book.empty:
-            continue
-        refusal = book.for_row(row.unit_id, section, row.date)
+        refusal = book.for_row(row.unit_id, sections[row.rule_id], row.date)
         if refusal is not None:
-            problems.append(RowError(row.line, "unit", row.key[0], refusal.code, str(refusal)))
-    return problems
+            found.append(RowError(row.line, "unit", row.key[0], refusal.code, str(refusal)))
+    return found
 
 
 def _bump_sheets(scheme, pairs: set[tuple[int, int | None]]) -> None:
@@ -92,11 +92,12 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
         except ValidationError as exc:
             errors.append(RowError(1, "evidence", upload.name, "bad_file", exc.messages[0]))
     if row is not None:
-        problems = row_problems(scheme, [row], acting_user)
-        if any(p.code == "other_section" for p in problems):
+        sections = _sections(scheme)
+        if section_problems([row], sections, acting_user):
             raise NotAllowed("other_section", _("This rule belongs to another section."))
-        if problems:
-            raise Refused(problems[0].code, problems[0].message)
+        locked = lock_problems(scheme, [row], sections)
+        if locked:
+            raise Refused(locked[0].code, locked[0].message)
     if errors:
         raise EntryRejected(errors)
     entry = LedgerEntry.objects.create(scheme=scheme, unit_id=row.unit_id, rule_id=row.rule_id,
@@ -107,7 +108,7 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
                                 kind=kind, uploaded_by=acting_user)
     audit(acting_user, "ledger.add", scheme=scheme, target=entry,
           after={**{c: cells.get(c, "") for c in ENTRY_COLUMNS}, "id": entry.pk, "evidence": len(kinds)})
-    _bump_sheets(scheme, {(row.unit_id, _sections(scheme)[row.rule_id])})
+    _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id])})
     return entry
 
 
@@ -152,7 +153,8 @@ def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) ->
     rows = validate_ledger(data, filename, scheme)
     if not rows:
         raise ImportRejected([RowError(2, "", "", "no_rows", str(_("the file has a header but no rows")))])
-    problems = row_problems(scheme, rows, acting_user, locks=False)
+    sections = _sections(scheme)
+    problems = section_problems(rows, sections, acting_user)
     identities = [row_identity(r.unit_id, r.rule_id, r.date, r.quantity, r.points, r.note) for r in rows]
     first: dict[str, int] = {}
     for row, identity in zip(rows, identities, strict=True):
@@ -165,7 +167,7 @@ def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) ->
         raise ImportRejected(problems)
     try:
         with transaction.atomic():
-            return _write_new_rows(scheme, filename, rows, identities, acting_user)
+            return _write_new_rows(scheme, filename, rows, identities, sections, acting_user)
     except _NothingNew:
         present = _present(scheme.pk, identities)
         return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=min(present.values()))
@@ -181,7 +183,8 @@ def _present(scheme_id: int, identities: list[str]) -> dict[str, int | None]:
     return found
 
 
-def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: list[str], acting_user):
+def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: list[str], sections: dict,
+                    acting_user):
     # Imports into one scheme take turns: the second of two at the same moment waits here, then finds the
     # first one's rows present (two InnoDB transactions inserting the same keys would deadlock instead).
     Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).get()
@@ -190,9 +193,9 @@ def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: li
     earlier = min((b for b in present.values() if b is not None), default=None)
     if not new:
         return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=earlier)
-    problems = row_problems(scheme, [row for row, _i in new], acting_user)
-    if problems:
-        raise ImportRejected(problems)
+    locked = lock_problems(scheme, [row for row, _i in new], sections)
+    if locked:
+        raise ImportRejected(locked)
     batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
                                        created_by=acting_user,
                                        fingerprint=fingerprint("ledger", scheme.code, sorted(i for _r, i in new)))
@@ -203,7 +206,6 @@ def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: li
         ImportBatch.objects.filter(pk=batch.pk).update(row_count=written)
     audit(acting_user, "ledger.import", scheme=scheme, target=batch,
           after={"file": filename, "rows": len(rows), "new": written, "already": len(rows) - written})
-    sections = _sections(scheme)
     _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id]) for row, _i in new})
     return ImportOutcome("ledger", len(rows), batch.pk, created=written, unchanged=len(rows) - written,
                          duplicate_of=earlier if written < len(rows) else None)

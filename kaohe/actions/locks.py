@@ -11,7 +11,6 @@ submitted it, and when.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -20,11 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.models import Round, ScoreSheet, Signature, State
 from kaohe.refusals import Refused
+from kaohe.services.scoring import month_end
 from kaohe.workflow.states import RoundState, SheetState
-
-
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _when(moment: datetime | None) -> str:
@@ -79,8 +75,7 @@ class LockBook:
             else:
                 by, at = _person(sheet.submitted_by), _when(sheet.updated_at)
             as_of = sheet.round.as_of
-            self.sheets[(sheet.section_id, sheet.unit_id)] = SheetLock(sheet, by, at, month_end(as_of.year,
-                                                                                                 as_of.month))
+            self.sheets[(sheet.section_id, sheet.unit_id)] = SheetLock(sheet, by, at, month_end(as_of))
         self.by_section: dict[int, SheetLock] = {}
         self.by_unit: dict[int, SheetLock] = {}
         for (section_id, unit_id), lock in self.sheets.items():
@@ -99,7 +94,7 @@ class LockBook:
     def for_row(self, unit_id: int, section_id: int | None, day: date) -> Refused | None:
         """A ledger row, rating or measurement of ``unit_id`` under a rule of ``section_id`` on ``day``."""
         if section_id is None:
-            if self.frozen is not None and day <= month_end(self.frozen.as_of.year, self.frozen.as_of.month):
+            if self.frozen is not None and day <= month_end(self.frozen.as_of):
                 return self._frozen_refusal()
             return None
         lock = self.sheets.get((section_id, unit_id))

@@ -16,10 +16,11 @@ from kaohe.models import LedgerEntry, Round, Rule, ScoreSheet
 from kaohe.numbers import plain
 from kaohe.permissions import can_edit_sheet, is_section_staff
 from kaohe.refusals import NotAllowed, Refused
+from kaohe.services.scoring import month_end
 
 from .audit import audit
 from .ledger import EntryRejected
-from .locks import LockBook, month_end
+from .locks import LockBook
 
 
 class SheetConflict(Refused):
@@ -109,7 +110,7 @@ def do_set_amounts(changes: list[AmountChange], *, acting_user, today: date | No
 def _entry_date(round_: Round, today: date | None) -> date:
     """Today, held inside the round's period so the row counts for it."""
     today = today or timezone.localdate()
-    last = month_end(round_.as_of.year, round_.as_of.month)
+    last = month_end(round_.as_of)
     first = date(round_.scheme.year, 1, 1)
     return min(max(today, first), last)
 

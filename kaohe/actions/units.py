@@ -19,14 +19,14 @@ from .audit import audit
 from .locks import check_unit_unlocked
 
 
-def _check_may_import(acting_user) -> None:
+def check_may_import(acting_user) -> None:
     if not can_import(acting_user):
         raise NotAllowed("admin_only", _("Only an administrator or the collecting section imports files."))
 
 
 @transaction.atomic
 def do_import_units(data: bytes, filename: str, *, acting_user=None) -> ImportOutcome:
-    _check_may_import(acting_user)
+    check_may_import(acting_user)
     rows = validate_units(data, filename)
     existing = {u.name: u for u in Unit.objects.filter(name__in=[n for n, _g, _u in rows])}
     problems = []
@@ -71,7 +71,7 @@ def link_login(unit: Unit, login: str) -> None:
 @transaction.atomic
 def do_import_groups(data: bytes, filename: str, *, acting_user=None) -> ImportOutcome:
     """Org units (departments, groups of towns): ``code,name``."""
-    _check_may_import(acting_user)
+    check_may_import(acting_user)
     rows = validate_groups(data, filename)
     created = updated = 0
     for code, name in rows:

@@ -53,14 +53,6 @@ def changed_since_published(round_) -> bool:
     return _summary(version_result(version)) != _summary(scored_round(round_))
 
 
-def shown_result(round_, *, proposal: bool) -> SchemeResult:
-    """What a page shows: the latest published version, or the live result for those deciding a proposal."""
-    version = latest_version(round_)
-    if version is None or proposal:
-        return scored_round(round_)
-    return version_result(version)
-
-
 def published_unit(round_, unit_name: str) -> UnitResult | None:
     """One unit with its explanation as the latest published version froze it (None before publication)."""
     version = latest_version(round_)

@@ -12,9 +12,6 @@ from kaohe.models import Round, State, Transition
 from kaohe.permissions import holds
 from kaohe.refusals import NotAllowed, Refused
 
-# Kept for callers that catch the route's refusals by this name.
-RouteRefused = Refused
-
 
 def target_of(obj) -> str:
     return "round" if isinstance(obj, Round) else "sheet"
