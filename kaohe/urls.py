@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="kaohe/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("delegate/", home.delegate, name="delegate"),
+    path("delegations/<int:pk>/end/", home.end_delegation, name="end_delegation"),
     path("notifications/<int:pk>/read/", home.read_notification, name="read_notification"),
     path("rounds/", rounds.rounds_list, name="rounds"),
     path("rounds/new/", rounds.open_round, name="open_round"),

@@ -529,3 +529,24 @@ def test_a_row_changed_behind_the_applications_back_still_stops_collection(clien
     assert "城关镇" in str(refused.value)
     s.refresh_from_db()
     assert s.state == "signed"
+
+
+def test_a_head_ends_a_delegation_and_nobody_else_can(client, round_, people):
+    """The head who gave a delegation ends it from the inbox; the delegate loses the section that day."""
+    from kaohe.models import Delegation
+
+    section = sheet(round_, "caitong", "城关镇").section
+    today = timezone.localdate()
+    delegation = Delegation.objects.create(head=people["head"], delegate=people["staff"], section=section,
+                                           starts=today - timedelta(days=3), ends=today + timedelta(days=30))
+    url = reverse("kaohe:end_delegation", args=[delegation.pk])
+    client.force_login(people["head2"])
+    assert client.post(url).status_code == 403
+    delegation.refresh_from_db()
+    assert delegation.ends == today + timedelta(days=30)
+    client.force_login(people["head"])
+    assert f'id="end-delegation-{delegation.pk}"' in client.get(reverse("kaohe:home")).content.decode()
+    client.post(url)
+    delegation.refresh_from_db()
+    assert delegation.ends == today
+    assert section.pk not in roles(fresh(people["staff"]), today + timedelta(days=1)).head_sections

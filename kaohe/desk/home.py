@@ -7,10 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.actions.delegations import do_delegate_signing
+from kaohe.actions.delegations import do_delegate_signing, do_end_delegation
 from kaohe.actions.notify import do_mark_read
 from kaohe.models import Delegation, Notification, Objection, Round, ScoreSheet, Section
 from kaohe.permissions import inbox_scope, is_unit_only
@@ -58,6 +59,7 @@ def inbox(request):
         **waiting_for(request.user),
         "own_sections": own_sections,
         "delegations": Delegation.objects.filter(head=request.user).select_related("delegate", "section"),
+        "today": timezone.localdate(),
         "colleagues": get_user_model().objects.filter(memberships__role__in=["staff", "head"],
                                                       memberships__section__in=own_sections)
         .exclude(memberships__role="unit").exclude(pk=request.user.pk).distinct().order_by("username")
@@ -78,6 +80,15 @@ def delegate(request):
     starts, ends = _day(request.POST.get("starts")), _day(request.POST.get("ends"))
     attempt(request, lambda: do_delegate_signing(section=section, delegate=delegate_user, starts=starts, ends=ends,
                                                  acting_user=request.user), _("Signing is delegated."))
+    return redirect("kaohe:home")
+
+
+@login_required
+@require_POST
+def end_delegation(request, pk: int):
+    delegation = get_object_or_404(Delegation, pk=pk)
+    attempt(request, lambda: do_end_delegation(delegation, acting_user=request.user, today=timezone.localdate()),
+            _("The delegation ends today."))
     return redirect("kaohe:home")
 
 
