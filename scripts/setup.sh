@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# chromium: the browser the end-to-end tests drive; fonts-wqy-zenhei: Chinese text in screenshots and PDFs.
+# chromium: the browser the end-to-end tests drive; fonts-wqy-zenhei: Chinese text in screenshots and PDFs
+# (a TrueType face: WeasyPrint lays it out far faster than an OpenType CJK face); pango/harfbuzz: WeasyPrint;
+# poppler-utils (pdftotext) and zbar-tools (zbarimg): the tests read printed PDFs and their QR codes back.
 DEBIAN_PACKAGES=(python3-venv default-libmysqlclient-dev pkg-config build-essential gettext chromium
-                 fonts-wqy-zenhei)
+                 fonts-wqy-zenhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
