@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kaohe.desk import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("kaohe.urls")),

@@ -304,6 +304,11 @@ def can_edit_scheme(user) -> bool:
     return roles(user).admin
 
 
+def can_restore_backup(user) -> bool:
+    """A restore replaces everything: the administrator only (the command line counts as one)."""
+    return user is None or roles(user).admin
+
+
 def can_import(user) -> bool:
     """Whole files (units, economic figures, ratings, measurements, objectives): administrators, the collector."""
     r = roles(user)

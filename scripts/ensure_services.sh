@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure MariaDB (127.0.0.1:3306, root without password) and Redis (127.0.0.1:6379) answer,
-# installing them from Debian's packages when the machine has none.
+# Makes sure MariaDB (127.0.0.1:3306, root without password), PostgreSQL (127.0.0.1:5432, user postgres,
+# password postgres) and Redis (127.0.0.1:6379) answer, installing them from Debian's packages when the
+# machine has none.
 set -euo pipefail
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -30,4 +31,16 @@ if ! answers 6379; then
     --dir /var/lib/redis --logfile /var/log/redis/ci.log
   wait_for 6379
 fi
-echo "MariaDB and Redis answer"
+if ! answers 5432; then
+  command -v pg_ctlcluster >/dev/null || apt_install postgresql
+  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  [ -n "$cluster" ] || { $SUDO pg_createcluster 15 main >/dev/null; cluster="15 main"; }
+  $SUDO pg_ctlcluster $cluster start
+  wait_for 5432
+fi
+# Debian's PostgreSQL asks for a password over TCP; give the postgres user the one the suite uses.
+if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1" >/dev/null 2>&1; then
+  $SUDO -u postgres psql -q -c "ALTER USER postgres PASSWORD 'postgres'" 2>/dev/null \
+    || su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+fi
+echo "MariaDB, PostgreSQL and Redis answer"

@@ -115,8 +115,8 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
 @transaction.atomic
 def do_reverse_entry(entry: LedgerEntry, *, reason: str, acting_user) -> LedgerEntry:
     """Record the row that cancels ``entry``; both stay in the ledger for the record."""
-    entry = LedgerEntry.objects.select_for_update().select_related("rule__indicator", "unit", "scheme").get(
-        pk=entry.pk)
+    # Lock the row alone: PostgreSQL refuses FOR UPDATE over the outer join a nullable indicator needs.
+    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     section = entry.rule.indicator.section_id if entry.rule.indicator else None
     if not can_record(acting_user, section):
         raise NotAllowed("other_section", _("This rule belongs to another section."))
