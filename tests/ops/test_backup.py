@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 from kaohe.actions.ledger import do_record_entry
 from kaohe.actions.transitions import do_transition
 from kaohe.models import AuditEvent, Evidence, LedgerEntry, Scheme, Signature
-from kaohe.services.scoring import score
 from kaohe.services.signatures import verify
 from tests.conftest import fresh
 from tests.test_route import sheet

@@ -27,7 +27,8 @@ def _server_admin(config: dict):
 
         connect = MySQLdb.connect(host=config["HOST"] or "127.0.0.1", port=int(config["PORT"] or 3306),
                                   user=config["USER"], password=config["PASSWORD"] or "")
-        return connect, "CREATE DATABASE {} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", "DROP DATABASE IF EXISTS {}"
+        create = "CREATE DATABASE {} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        return connect, create, "DROP DATABASE IF EXISTS {}"
     import psycopg
 
     connect = psycopg.connect(host=config["HOST"] or "127.0.0.1", port=int(config["PORT"] or 5432),
