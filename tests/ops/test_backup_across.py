@@ -1,5 +1,6 @@
 """A demo year backed up on SQLite and restored on the database server the suite runs on (MariaDB,
-PostgreSQL, or another SQLite file): the same scores, through the real commands in fresh processes."""
+PostgreSQL, or another SQLite file): the same scores and the same scheme file, through the real commands in
+fresh processes."""
 
 import os
 import subprocess
@@ -68,3 +69,11 @@ def test_a_demo_year_moves_from_sqlite_to_the_suites_database(tmp_path, target_u
     target = {**base, "DATABASE_URL": target_url, "KAOHE_MEDIA_ROOT": str(tmp_path / "restored-media")}
     manage(target, "restore", str(archive))
     assert manage(target, "score", "--scheme", "town-2026", "--format", "json") == before
+
+    # The scheme file is the same bytes whichever database it is written from, and imports there too.
+    exported = manage(source, "export_scheme", "town-2026", "-")
+    assert manage(target, "export_scheme", "town-2026", "-") == exported
+    shared = tmp_path / "shared.yaml"
+    shared.write_text(exported.replace("code: town-2026\n", "code: town-shared\n", 1), encoding="utf-8")
+    manage(target, "import_scheme", str(shared))
+    assert manage(target, "export_scheme", "town-shared", "-") == shared.read_text(encoding="utf-8")

@@ -1,0 +1,136 @@
+"""A scheme of any method as one readable YAML file, to share with another county.
+
+Every record that defines a scheme (the same list a scheme copy walks) is written with every concrete
+field, foreign keys as the code or name a person reads; the sections, groups and units it refers to
+are written beside it, and the approval route for reference. Rows are sorted by their own keys, not by
+database ids, so the same scheme always gives the same bytes, on any database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+import yaml
+from django.db import models
+
+from kaohe.models import (
+    EconomicIndicator,
+    Grade,
+    Indicator,
+    RaterGroup,
+    RatingSource,
+    Rule,
+    Scheme,
+    SchemeGroup,
+    Section,
+    Unit,
+    UnitGroup,
+)
+from kaohe.workflow.models import Workflow
+
+FORMAT = 1
+# (file key, model, the field pointing at its parent) in the order an import creates them.
+PARTS = [
+    ("groups", SchemeGroup, "scheme"),
+    ("economic_indicators", EconomicIndicator, "scheme"),
+    ("grades", Grade, "scheme"),
+    ("indicators", Indicator, "scheme"),
+    ("rules", Rule, "scheme"),
+    ("rating_sources", RatingSource, "scheme"),
+]
+NESTED = {RatingSource: ("rater_groups", RaterGroup, "source")}
+# How a foreign key is written: the field of the target a person reads.
+REFERENCE = {Indicator: "code", Section: "code", UnitGroup: "code", Unit: "name"}
+SHARED = [("sections", Section, ["code", "name", "collects"]), ("unit_groups", UnitGroup, ["code", "name", "order"]),
+          ("units", Unit, ["name", "group", "active"])]
+
+
+def plain_value(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):  # "1.6", not "1.60" from one database and "1.6" from another
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def fields_of(model, link: str | None) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != link]
+
+
+def _row(obj, link: str | None) -> dict:
+    row = {}
+    for field in fields_of(type(obj), link):
+        if field.is_relation:
+            target = getattr(obj, field.name)
+            row[field.name] = None if target is None else getattr(target, REFERENCE[field.related_model])
+        else:
+            row[field.name] = plain_value(getattr(obj, field.attname))
+    return row
+
+
+def _sort_key(model, row: dict):
+    keys = [name.lstrip("-") for name in model._meta.ordering if name.lstrip("-") not in {"scheme", "source"}]
+    sign = {name.lstrip("-"): -1 if name.startswith("-") else 1 for name in model._meta.ordering}
+    parts = []
+    for name in [*keys, "code", "group"]:
+        value = row.get(name)
+        if isinstance(value, str) and sign.get(name, 1) < 0:
+            try:
+                parts.append(-Decimal(value))
+                continue
+            except ArithmeticError:
+                pass
+        parts.append((value is None, value if value is not None else ""))
+    return parts
+
+
+def _rows(model, link: str, parent) -> list[dict]:
+    rows = []
+    for obj in model.objects.filter(**{link: parent}).select_related(
+            *[f.name for f in fields_of(model, link) if f.is_relation]):
+        row = _row(obj, link)
+        nested = NESTED.get(model)
+        if nested:
+            key, child, child_link = nested
+            row[key] = _rows(child, child_link, obj)
+        rows.append(row)
+    return sorted(rows, key=lambda row: _sort_key(model, row))
+
+
+def _route() -> dict:
+    route = {}
+    for workflow in Workflow.objects.prefetch_related("states", "transitions").order_by("target"):
+        route[workflow.target] = {
+            "states": sorted(state.code for state in workflow.states.all()),
+            "transitions": sorted(f"{t.source.code} -{t.action}-> {t.target.code}"
+                                  for t in workflow.transitions.select_related("source", "target")),
+        }
+    return route
+
+
+def scheme_document(scheme: Scheme) -> dict:
+    document = {"kaohe_scheme": FORMAT, "scheme": _row(scheme, None)}
+    for key, model, link in PARTS:
+        document[key] = _rows(model, link, scheme)
+    groups = {row["group"] for row in document["groups"]}
+    groups |= {row["applies_to"] for row in document["indicators"] if row["applies_to"]}
+    unit_names = {row["owner"] for row in document["indicators"] if row["owner"]}
+    units = Unit.objects.filter(name__in=unit_names).select_related("group")
+    groups |= {unit.group.code for unit in units}
+    sections = {row["section"] for row in document["indicators"] if row["section"]}
+    chosen = {"sections": Section.objects.filter(code__in=sections),
+              "unit_groups": UnitGroup.objects.filter(code__in=groups), "units": units}
+    for key, _model, names in SHARED:
+        document[key] = sorted(({name: _row(obj, None)[name] for name in names} for obj in chosen[key]),
+                               key=lambda row, names=names: [str(row[n]) for n in names])
+    document["route"] = _route()
+    return document
+
+
+def export_scheme(scheme: Scheme) -> str:
+    header = (f"# {scheme.name}\n# kaohe scheme file, format {FORMAT}: `manage.py import_scheme` reads it back.\n")
+    return header + yaml.safe_dump(scheme_document(scheme), allow_unicode=True, sort_keys=False, width=120)
