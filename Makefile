@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: setup test run lint bench
+.PHONY: setup test run lint bench worker
 
 setup:            ## Debian packages, .venv, pinned Python packages, translations
 	bash scripts/setup.sh
@@ -18,6 +18,9 @@ run:              ## SQLite, the town scheme and a demo year, on http://127.0.0.
 	$(PY) manage.py load_seed_scheme --year 2026
 	$(PY) manage.py load_demo --year 2026
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+worker:           ## the job worker (robot messages, batch PDFs, large imports); needs REDIS_URL
+	$(PY) manage.py rqworker default
 
 bench:
 	$(PY) bench/score.py

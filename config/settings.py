@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_rq",
     "kaohe",
 ]
 
@@ -124,6 +125,10 @@ if REDIS_URL:
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Long work (robot messages, batch PDFs, large imports) runs on an RQ worker (`make worker`) when Redis
+# is configured, and inline without it.
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}}
+
 # Sessions are kept only in the database, whether or not Redis is there. Reading one costs a
 # primary-key lookup per request, which is small at this site's size, and there is only one copy to
 # trust. With cached_db, a logout or a session flush during a Redis outage could not reach Redis,
@@ -155,6 +160,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KAOHE_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Where people reach this site, e.g. https://kaohe.example.gov.cn: links in robot messages and on paper.
+KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "")
 
 LOGIN_URL = "kaohe:login"
 LOGIN_REDIRECT_URL = "kaohe:home"

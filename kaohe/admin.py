@@ -10,6 +10,7 @@ from .doctype import (  # noqa: F401  (registers the admins)
     people_admin,
     scheme_admin,
     unit_admin,
+    webhook_admin,
 )
 from .workflow import admin as workflow_admin  # noqa: F401
 

@@ -7,6 +7,7 @@ from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
 from .doctype.scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
 from .doctype.unit import Section, Unit, UnitGroup
+from .doctype.webhook import WebhookDelivery, WebhookEndpoint
 from .workflow.models import Approval, Signature, State, Transition, TransitionLog, Workflow
 
 __all__ = [
@@ -43,5 +44,7 @@ __all__ = [
     "TransitionLog",
     "Unit",
     "UnitGroup",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "Workflow",
 ]

@@ -16,6 +16,8 @@ from kaohe.doctype.people import Role
 from kaohe.models import Delegation, Membership, Notification, Round
 from kaohe.refusals import NotAllowed
 
+from .webhooks import queue_deliveries
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -94,6 +96,7 @@ def notify_transition(obj, action: str, acting_user) -> None:
 def notify(user_ids, text: str, url: str = "") -> None:
     user_ids = sorted(set(user_ids))
     Notification.objects.bulk_create([Notification(user_id=u, text=text, url=url) for u in user_ids])
+    queue_deliveries(user_ids, text, url)
     emails = [e for e in get_user_model().objects.filter(pk__in=user_ids).values_list("email", flat=True) if e]
     if emails:
         try:
