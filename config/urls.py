@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from kaohe.desk import health
+from kaohe.desk import failures, health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -10,3 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("kaohe.urls")),
 ]
+
+handler500 = failures.server_error

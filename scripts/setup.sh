@@ -27,4 +27,6 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv
+# The static files WhiteNoise serves (with compressed copies), as a deployment would have them.
+DJANGO_DEBUG=1 .venv/bin/python manage.py collectstatic --noinput -v0
 echo "setup done: .venv ready"
