@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, ratings, results, rounds, schemes, sheets
+from kaohe.desk import home, ledger, ratings, results, rounds, roundwide, schemes, sheets
 
 app_name = "kaohe"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", rounds.round_board, name="round"),
     path("rounds/<int:pk>/ranking/", rounds.ranking, name="ranking"),
     path("rounds/<int:pk>/do/<slug:action>/", rounds.round_action, name="round_action"),
+    path("rounds/<int:pk>/all/<slug:action>/", roundwide.round_wide, name="round_wide"),
     path("rounds/<int:pk>/sections/<slug:section>/", sheets.grid, name="grid"),
     path("rounds/<int:pk>/sections/<slug:section>/preview/", sheets.grid_preview, name="grid_preview"),
     path("rounds/<int:pk>/sections/<slug:section>/all/<slug:action>/", sheets.grid_bulk, name="grid_bulk"),
