@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, ratings, results, rounds, roundwide, schemes, sheets
+from kaohe.desk import home, ledger, notifications, ratings, results, rounds, roundwide, schemes, sheets
 
 app_name = "kaohe"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("delegate/", home.delegate, name="delegate"),
     path("delegations/<int:pk>/end/", home.end_delegation, name="end_delegation"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.mark_all_read, name="mark_all_read"),
     path("notifications/<int:pk>/read/", home.read_notification, name="read_notification"),
     path("rounds/", rounds.rounds_list, name="rounds"),
     path("rounds/new/", rounds.open_round, name="open_round"),
