@@ -5,6 +5,7 @@ from .doctype.assessment import Evidence, Notification, Objection, PublishedResu
 from .doctype.audit import AuditEvent
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
+from .doctype.reviews import ProgressReport, ProgressReview, RatingAssignment
 from .doctype.scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
 from .doctype.unit import Section, Unit, UnitGroup
 from .workflow.models import Approval, Signature, State, Transition, TransitionLog, Workflow
@@ -26,9 +27,12 @@ __all__ = [
     "Notification",
     "Objection",
     "Profile",
+    "ProgressReport",
+    "ProgressReview",
     "PublishedResult",
     "RaterGroup",
     "Rating",
+    "RatingAssignment",
     "RatingSource",
     "Role",
     "Round",

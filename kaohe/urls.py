@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, notifications, ratings, results, rounds, roundwide, schemes, sheets
+from kaohe.desk import home, ledger, notifications, rating_entry, ratings, results, rounds, roundwide, schemes, sheets
 
 app_name = "kaohe"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
     path("rounds/<int:pk>/units/<int:unit_id>/", results.unit_result, name="unit_result"),
     path("rounds/<int:pk>/units/<int:unit_id>/plan/", ratings.save_plan, name="save_plan"),
     path("my/ratings/", ratings.my_ratings, name="my_ratings"),
+    path("my/ratings/to-give/", rating_entry.ratings_to_give, name="ratings_to_give"),
+    path("my/ratings/to-give/<int:pk>/", rating_entry.rate, name="rate"),
+    path("rounds/<int:pk>/ratings/progress/", rating_entry.rating_progress, name="rating_progress"),
     path("sheets/<int:pk>/", sheets.sheet_page, name="sheet"),
     path("sheets/<int:pk>/do/", sheets.sheet_action, name="sheet_action"),
     path("sheets/<int:pk>/object/", results.file_objection, name="file_objection"),
