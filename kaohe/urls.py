@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, notifications, rating_entry, ratings, results, rounds, roundwide, schemes, sheets
+from kaohe.desk import (
+    home,
+    ledger,
+    notifications,
+    progress,
+    rating_entry,
+    ratings,
+    results,
+    rounds,
+    roundwide,
+    schemes,
+    sheets,
+)
 
 app_name = "kaohe"
 urlpatterns = [
@@ -27,6 +39,10 @@ urlpatterns = [
     path("my/ratings/", ratings.my_ratings, name="my_ratings"),
     path("my/ratings/to-give/", rating_entry.ratings_to_give, name="ratings_to_give"),
     path("my/ratings/to-give/<int:pk>/", rating_entry.rate, name="rate"),
+    path("my/objectives/", progress.my_objectives, name="my_objectives"),
+    path("my/objectives/<int:rule_id>/report/", progress.report_progress, name="report_progress"),
+    path("my/reviews/", progress.progress_reviews, name="progress_reviews"),
+    path("my/reviews/<int:pk>/", progress.review_progress, name="review_progress"),
     path("rounds/<int:pk>/ratings/progress/", rating_entry.rating_progress, name="rating_progress"),
     path("sheets/<int:pk>/", sheets.sheet_page, name="sheet"),
     path("sheets/<int:pk>/do/", sheets.sheet_action, name="sheet_action"),
