@@ -8,6 +8,9 @@ from kaohe.models import Objection, Round, ScoreSheet
 from kaohe.permissions import inbox_scope
 from kaohe.workflow.states import RoundState, SheetState
 
+from .progress import unreviewed_count
+from .rating_entry import open_assignments
+
 
 def waiting_for(user) -> dict:
     """Sheets and rounds where the next step is this user's."""
@@ -36,10 +39,12 @@ def _by_section(sheets) -> list[dict]:
 
 
 def todo_count(user) -> int:
-    """The inbox badge: one per line of "what waits for me" (a round and section, a round, an objection)."""
-    if not (scope := inbox_scope(user))["fill"] and not scope["sign"] and not scope["round_states"] \
-            and not scope["all_objections"]:
-        return 0
-    waiting = waiting_for(user)
-    return (len(waiting["to_fill"]) + len(waiting["to_sign"]) + waiting["rounds"].count()
-            + waiting["objections"].count())
+    """The inbox badge: one per line of "what waits for me" (a round and section, a round, an objection), per
+    person still to rate, and per month of progress waiting for the user's review."""
+    count = open_assignments(user).count() + unreviewed_count(user)
+    scope = inbox_scope(user)
+    if scope["fill"] or scope["sign"] or scope["round_states"] or scope["all_objections"]:
+        waiting = waiting_for(user)
+        count += (len(waiting["to_fill"]) + len(waiting["to_sign"]) + waiting["rounds"].count()
+                  + waiting["objections"].count())
+    return count

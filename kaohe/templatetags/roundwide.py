@@ -2,7 +2,7 @@
 
 from django import template
 
-from kaohe.permissions import inbox_scope
+from kaohe.permissions import can_view_rating_progress, inbox_scope
 
 register = template.Library()
 
@@ -11,4 +11,5 @@ register = template.Library()
 def round_wide_links(context, round_):
     """Shown only to those who enter (submit) or sign for a section: a link nobody could use is not shown."""
     scope = inbox_scope(context["request"].user)
-    return {"round": round_, "fills": bool(scope["fill"]), "signs": bool(scope["sign"])}
+    progress = round_.scheme.sources.exists() and can_view_rating_progress(context["request"].user, round_)
+    return {"round": round_, "fills": bool(scope["fill"]), "signs": bool(scope["sign"]), "progress": progress}
