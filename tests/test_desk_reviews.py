@@ -2,8 +2,10 @@
 
 from datetime import date
 from decimal import Decimal as D
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from kaohe.actions.appraisal import do_import_objectives
 from kaohe.actions.inbox import do_mark_all_read
@@ -150,3 +152,21 @@ def test_round_wide_refuses_other_steps_and_a_stale_list(people, round_):
         do_round_wide_step(round_, "submit", ids[:-1], acting_user=fresh(people["staff2"]))
     assert stale.value.code == "list_changed"
     assert do_round_wide_step(round_, "submit", ids, acting_user=fresh(people["staff2"])) == 6
+
+
+def test_assign_raters_from_a_file_names_every_bad_row(employee_round, tmp_path):
+    _scheme, round_, _users = employee_round
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ratee,source,group,rater\n张三,review360,superior,chenjing\n无名,review360,cousin,nobody\n",
+                   encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("assign_raters", str(bad), "--round", str(round_.pk))
+    assert not round_.rating_assignments.exists()
+    good = tmp_path / "good.csv"
+    good.write_text("ratee,source,group,rater\n张三,review360,superior,chenjing\n张三,self,self,zhangsan\n",
+                    encoding="utf-8")
+    out = StringIO()
+    call_command("assign_raters", str(good), "--round", str(round_.pk), stdout=out)
+    assert out.getvalue().startswith("2 new assignments")
+    assert set(round_.rating_assignments.values_list("group__code", "rater__username")) == {
+        ("superior", "chenjing"), ("self", "zhangsan")}
