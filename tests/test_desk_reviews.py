@@ -14,7 +14,7 @@ from kaohe.actions.progress import do_report_progress, do_review_progress
 from kaohe.actions.rating_entry import RatingsRejected, do_assign_raters, do_save_rating_draft, do_submit_ratings
 from kaohe.actions.rounds import do_open_round
 from kaohe.actions.roundwide import do_round_wide_step
-from kaohe.actions.schemes import do_load_scheme
+from kaohe.actions.schemes import do_copy_scheme, do_load_scheme
 from kaohe.actions.transitions import do_transition
 from kaohe.actions.units import do_import_units
 from kaohe.models import AuditEvent, Membership, Notification, RaterGroup, Rating, Unit
@@ -170,3 +170,11 @@ def test_assign_raters_from_a_file_names_every_bad_row(employee_round, tmp_path)
     assert out.getvalue().startswith("2 new assignments")
     assert set(round_.rating_assignments.values_list("group__code", "rater__username")) == {
         ("superior", "chenjing"), ("self", "zhangsan")}
+
+
+def test_a_copied_scheme_leaves_rating_deadlines_to_be_set_for_its_year(employee_round):
+    scheme, _round, users = employee_round
+    RaterGroup.objects.filter(source__scheme=scheme).update(deadline=date(2026, 12, 20), note_below=D("60"))
+    copy = do_copy_scheme(scheme, year=2027, acting_user=users["hradmin"])
+    copied = RaterGroup.objects.filter(source__scheme=copy)
+    assert copied.count() == 5 and set(copied.values_list("deadline", "note_below")) == {(None, D("60"))}

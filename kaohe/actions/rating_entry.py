@@ -16,6 +16,7 @@ from kaohe.models import Rating, RatingAssignment
 from kaohe.permissions import can_import, can_rate
 from kaohe.refusals import NotAllowed, Refused
 from kaohe.services.rating_entry import criteria_for, needs_note, period_for
+from kaohe.workflow.states import RoundState
 
 from .audit import audit
 from .locks import LockBook
@@ -37,7 +38,7 @@ def _check_open(assignment, acting_user, today: date) -> None:
     if assignment.submitted_at is not None:
         raise Refused("ratings_submitted", _("These ratings were submitted on %(when)s and can no longer change."),
                       when=date_format(timezone.localtime(assignment.submitted_at), "Y-m-d H:i"))
-    if assignment.round.state != "open":
+    if assignment.round.state != RoundState.OPEN:
         raise Refused("round_not_open", _("The round %(round)s is no longer open for ratings."),
                       round=assignment.round.name)
     deadline = assignment.group.deadline

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from kaohe.imports.periods import parse_period
 from kaohe.models import RatingAssignment, Rule
 from kaohe.scoring import Kind
+from kaohe.workflow.states import RoundState
 
 QUARTER_OF = {m: (m - 1) // 3 + 1 for m in range(1, 13)}
 
@@ -43,7 +44,7 @@ def needs_note(group, value: Decimal) -> bool:
 
 def open_assignments(user):
     """What the user still has to rate, in every round that is open."""
-    return (RatingAssignment.objects.filter(rater=user, submitted_at__isnull=True, round__state="open")
+    return (RatingAssignment.objects.filter(rater=user, submitted_at__isnull=True, round__state=RoundState.OPEN)
             .select_related("round", "group__source", "ratee").order_by("round", "group__source__order",
                                                                        "group__order", "ratee__name"))
 
