@@ -5,13 +5,14 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from kaohe.actions.rating_entry import do_assign_raters
 from kaohe.actions.rounds import do_open_round
 from kaohe.actions.schemes import do_load_scheme
 from kaohe.actions.units import do_import_units
-from kaohe.models import Membership, RaterGroup, Rating, Unit
+from kaohe.models import Membership, RaterGroup, Rating, Round, Unit
 from kaohe.services.scoring import score
 from tests.conftest import PASSWORD
 from tests.imports.helpers import csv_bytes
@@ -107,6 +108,15 @@ def test_ratings_and_self_appraisal_in_the_desk_change_the_result(new_page, appr
     expect(rows).to_have_count(3)  # 360° superior, 360° peer, self: counts only
     expect(rows.nth(0)).to_contain_text("直接上级")
     assert [rows.nth(i).locator("td").nth(5).inner_text() for i in range(3)] == ["1", "0", "1"]
+
+    # anonymity: once published, the ratee sees each rater group's count and mean, never who or their note
+    round_.sheets.update(state="signed")
+    Round.objects.filter(pk=round_.pk).update(published_at=timezone.now(), state="published")
+    me.goto(f"/rounds/{round_.pk}/units/{zhang.pk}/")
+    expect(me.locator("#total")).to_have_text("85.11")
+    body = me.locator("main").inner_text()
+    assert "陈静" not in body and "chenjing" not in body and "创新想法偏少" not in body
+    Round.objects.filter(pk=round_.pk).update(published_at=None, state="open")
 
     # the peer's deadline has passed: refused with a sentence, nothing written
     peer = login(new_page, "lisi")
