@@ -8,6 +8,7 @@ from .doctype import (  # noqa: F401  (registers the admins)
     assessment_admin,
     ledger_admin,
     people_admin,
+    reviews_admin,
     scheme_admin,
     unit_admin,
     webhook_admin,

@@ -5,6 +5,7 @@ from .doctype.assessment import Evidence, Notification, Objection, PublishedResu
 from .doctype.audit import AuditEvent
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
+from .doctype.reviews import ProgressReport, ProgressReview, RatingAssignment
 from .doctype.scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
 from .doctype.unit import Section, Unit, UnitGroup
 from .doctype.webhook import WebhookDelivery, WebhookEndpoint
@@ -27,9 +28,12 @@ __all__ = [
     "Notification",
     "Objection",
     "Profile",
+    "ProgressReport",
+    "ProgressReview",
     "PublishedResult",
     "RaterGroup",
     "Rating",
+    "RatingAssignment",
     "RatingSource",
     "Role",
     "Round",

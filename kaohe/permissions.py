@@ -215,6 +215,32 @@ def rater_keys(user) -> set[str]:
     return {user.username, *user.memberships.filter(role="unit").values_list("unit__name", flat=True)}
 
 
+def can_rate(user, assignment) -> bool:
+    """Ratings in the Desk: only the assigned rater writes (and reads) an assignment and its draft."""
+    return user is not None and assignment.rater_id == user.pk
+
+
+def can_view_rating_progress(user, round_) -> bool:
+    """How far each rater group has got (counts only, never who rated what): the administrator, the collector."""
+    r = roles(user)
+    return r.admin or r.collector
+
+
+def can_report_progress(user, rule) -> bool:
+    """A task's monthly progress: the person who owns it."""
+    owner = rule.indicator.owner_id if rule.indicator_id else None
+    return owner is not None and owner in roles(user).units
+
+
+def can_review_progress(user, report) -> bool:
+    """The direct superior reviews: whoever speaks for the owner of the task's parent node (never the owner)."""
+    indicator = report.rule.indicator
+    parent = indicator.parent if indicator is not None else None
+    if parent is None or parent.owner_id is None or parent.owner_id == indicator.owner_id:
+        return False
+    return parent.owner_id in roles(user).units
+
+
 def can_file_objection(user, round_, unit) -> bool:
     return is_unit_of(user, unit) and round_.published and round_.state == RoundState.PUBLISHED
 

@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, ratings, results, rounds, schemes, sheets
+from kaohe.desk import (
+    home,
+    ledger,
+    notifications,
+    progress,
+    rating_entry,
+    ratings,
+    results,
+    rounds,
+    roundwide,
+    schemes,
+    sheets,
+)
 
 app_name = "kaohe"
 urlpatterns = [
@@ -10,18 +22,28 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("delegate/", home.delegate, name="delegate"),
     path("delegations/<int:pk>/end/", home.end_delegation, name="end_delegation"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.mark_all_read, name="mark_all_read"),
     path("notifications/<int:pk>/read/", home.read_notification, name="read_notification"),
     path("rounds/", rounds.rounds_list, name="rounds"),
     path("rounds/new/", rounds.open_round, name="open_round"),
     path("rounds/<int:pk>/", rounds.round_board, name="round"),
     path("rounds/<int:pk>/ranking/", rounds.ranking, name="ranking"),
     path("rounds/<int:pk>/do/<slug:action>/", rounds.round_action, name="round_action"),
+    path("rounds/<int:pk>/all/<slug:action>/", roundwide.round_wide, name="round_wide"),
     path("rounds/<int:pk>/sections/<slug:section>/", sheets.grid, name="grid"),
     path("rounds/<int:pk>/sections/<slug:section>/preview/", sheets.grid_preview, name="grid_preview"),
     path("rounds/<int:pk>/sections/<slug:section>/all/<slug:action>/", sheets.grid_bulk, name="grid_bulk"),
     path("rounds/<int:pk>/units/<int:unit_id>/", results.unit_result, name="unit_result"),
     path("rounds/<int:pk>/units/<int:unit_id>/plan/", ratings.save_plan, name="save_plan"),
     path("my/ratings/", ratings.my_ratings, name="my_ratings"),
+    path("my/ratings/to-give/", rating_entry.ratings_to_give, name="ratings_to_give"),
+    path("my/ratings/to-give/<int:pk>/", rating_entry.rate, name="rate"),
+    path("my/objectives/", progress.my_objectives, name="my_objectives"),
+    path("my/objectives/<int:rule_id>/report/", progress.report_progress, name="report_progress"),
+    path("my/reviews/", progress.progress_reviews, name="progress_reviews"),
+    path("my/reviews/<int:pk>/", progress.review_progress, name="review_progress"),
+    path("rounds/<int:pk>/ratings/progress/", rating_entry.rating_progress, name="rating_progress"),
     path("sheets/<int:pk>/", sheets.sheet_page, name="sheet"),
     path("sheets/<int:pk>/do/", sheets.sheet_action, name="sheet_action"),
     path("sheets/<int:pk>/object/", results.file_objection, name="file_objection"),

@@ -84,6 +84,7 @@ def do_copy_scheme(scheme: Scheme, *, year: int, acting_user) -> Scheme:
 
     for model, link in DEFINITION:
         clone(model, link, scheme.pk, copy.pk)
+    RaterGroup.objects.filter(source__scheme=copy).update(deadline=None)  # last year's dates are not next year's
     audit(acting_user, "scheme.copy", scheme=copy, target=copy, before={"from": scheme.code}, after={"year": year})
     return copy
 

@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from kaohe.models import State
 from kaohe.permissions import is_unit_only
+from kaohe.services.inbox import todo_count
 from kaohe.workflow.states import RoundState, SheetState, Step
 
 
@@ -17,6 +18,7 @@ def desk(request):
         "SHEET_LABELS": SimpleLazyObject(lambda: _labels("sheet")),
         "ROUND_LABELS": SimpleLazyObject(lambda: _labels("round")),
         "unread": user.notifications.filter(read_at__isnull=True).count(),
+        "todo": SimpleLazyObject(lambda: todo_count(user)),  # the inbox badge: what waits for me
         "user_is_unit_only": is_unit_only(user),
     }
 

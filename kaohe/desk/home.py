@@ -5,7 +5,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,37 +12,11 @@ from django.views.decorators.http import require_POST
 
 from kaohe.actions.delegations import do_delegate_signing, do_end_delegation
 from kaohe.actions.notify import do_mark_read
-from kaohe.models import Delegation, Notification, Objection, Round, ScoreSheet, Section
+from kaohe.models import Delegation, Notification, Round, Section
 from kaohe.permissions import inbox_scope, is_unit_only
-from kaohe.workflow.states import RoundState, SheetState
+from kaohe.services.inbox import waiting_for
 
 from .common import attempt, posted_int
-
-
-def waiting_for(user) -> dict:
-    """Sheets and rounds where the next step is this user's."""
-    scope = inbox_scope(user)
-    open_rounds = Round.objects.exclude(state=RoundState.CLOSED)
-    to_fill = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["fill"],
-                                        state__in=[SheetState.DRAFT, SheetState.RETURNED])
-    to_sign = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["sign"],
-                                        state=SheetState.SUBMITTED).exclude(submitted_by=user)
-    rounds = open_rounds.filter(state__in=scope["round_states"])
-    objections = Objection.objects.filter(answered_at__isnull=True)
-    if not scope["all_objections"]:
-        objections = objections.filter(sheet__section_id__in=scope["sign"])
-    return {
-        # one line per round and section (a head of nine sections reads nine lines, not 150 sheets)
-        "to_fill": _by_section(to_fill),
-        "to_sign": _by_section(to_sign),
-        "rounds": rounds.select_related("scheme"),
-        "objections": objections.select_related("sheet__unit", "sheet__section", "round"),
-    }
-
-
-def _by_section(sheets) -> list[dict]:
-    return list(sheets.values("round_id", "round__name", "section__code", "section__name")
-                .annotate(n=Count("id")).order_by("round_id", "section__code"))
 
 
 @login_required
@@ -64,7 +37,7 @@ def inbox(request):
                                                       memberships__section__in=own_sections)
         .exclude(memberships__role="unit").exclude(pk=request.user.pk).distinct().order_by("username")
         if own_sections else [],
-        "notifications": request.user.notifications.all()[:30],
+        "unread_notes": request.user.notifications.filter(read_at__isnull=True).count(),
         "all_rounds": Round.objects.select_related("scheme")[:20],
     })
 

@@ -50,6 +50,11 @@ class RaterGroup(models.Model):
     name = models.CharField(_("name"), max_length=100)
     weight = models.DecimalField(_("weight"), **POINTS)
     min_raters = models.PositiveSmallIntegerField(_("minimum raters"), default=1)
+    deadline = models.DateField(_("ratings due"), null=True, blank=True,
+                                help_text=_("The last day raters of this group may submit in the Desk."))
+    note_below = models.DecimalField(_("note required below"), max_digits=7, decimal_places=2, null=True,
+                                     blank=True, help_text=_("A rating under these points needs a note; "
+                                                             "empty: a note is never required."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -104,6 +109,7 @@ class Rating(models.Model):
     date = models.DateField(_("date"))
     value = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
     letter = models.CharField(_("rating"), max_length=2, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("Seen by the rater and the administrator only."))
     batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True, related_name="+",
                               verbose_name=_("import batch"))
     history = HistoricalRecords()

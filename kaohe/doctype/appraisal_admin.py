@@ -8,7 +8,7 @@ from .appraisal import Grade, ImprovementPlan, Measurement, RaterGroup, Rating, 
 class RaterGroupInline(admin.TabularInline):
     model = RaterGroup
     extra = 0
-    fields = ["order", "code", "name", "weight", "min_raters"]
+    fields = ["order", "code", "name", "weight", "min_raters", "deadline", "note_below"]
 
 
 @admin.register(RatingSource)

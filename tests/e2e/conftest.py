@@ -33,8 +33,21 @@ def new_page(browser, live_server):
         context = browser.new_context(locale="zh-CN", base_url=live_server.url)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Irreversible steps ask for confirmation: accept by default and keep each question asked, so a
+        # test can read what the user was told; a test sets ``page.confirm_answer = False`` to decline.
+        page.dialogs, page.confirm_answer = [], True
+        page.on("dialog", lambda dialog: _answer(page, dialog))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+
+
+def _answer(page, dialog):
+    page.dialogs.append(dialog.message)
+    if page.confirm_answer:
+        dialog.accept()
+    else:
+        dialog.dismiss()
