@@ -101,7 +101,7 @@ def write_backup(target) -> dict:
     with transaction.atomic():
         _snapshot()
         data = io.StringIO()
-        call_command("dumpdata", exclude=NOT_KEPT, natural_foreign=True, natural_primary=True,
+        call_command("dumpdata", exclude=NOT_KEPT + _without_table(), natural_foreign=True, natural_primary=True,
                      use_base_manager=True, format="json", indent=None, stdout=data)
         counts = _counts()
         files = referenced_files()
@@ -130,10 +130,16 @@ def write_backup(target) -> dict:
     return manifest
 
 
+def _without_table() -> list[str]:
+    """Models with no table of their own (e.g. django-rq's dashboard entry)."""
+    return [model._meta.label for model in apps.get_models() if not model._meta.managed or model._meta.proxy]
+
+
 def _counts() -> dict[str, int]:
     skipped = {"contenttypes", "sessions"}
     return {model._meta.label: model._base_manager.count() for model in apps.get_models()
-            if model._meta.app_label not in skipped and model._meta.label != "auth.Permission"}
+            if model._meta.app_label not in skipped and model._meta.label != "auth.Permission"
+            and model._meta.label not in _without_table()}
 
 
 def _damaged(why, **params) -> Refused:
