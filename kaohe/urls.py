@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, ratings, results, rounds, schemes, sheets
+from kaohe.desk import home, ledger, ratings, results, rounds, schemes, sheets, tokens
 
 app_name = "kaohe"
 urlpatterns = [
@@ -35,4 +35,7 @@ urlpatterns = [
     path("schemes/", schemes.scheme_list, name="schemes"),
     path("schemes/<slug:code>/", schemes.scheme_editor, name="scheme_editor"),
     path("schemes/<slug:code>/copy/", schemes.scheme_copy, name="scheme_copy"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/new/", tokens.create_token, name="create_token"),
+    path("tokens/<int:user_id>/revoke/", tokens.revoke_token, name="revoke_token"),
 ]
