@@ -45,7 +45,7 @@ class SectionOut(serializers.ModelSerializer):
 
 
 class RuleOut(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Rule
@@ -53,8 +53,8 @@ class RuleOut(serializers.ModelSerializer):
 
 
 class IndicatorOut(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    section = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    section = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator
@@ -90,8 +90,8 @@ class LedgerOut(serializers.ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="name", read_only=True)
     rule = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reverses = serializers.PrimaryKeyRelatedField(read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    reverses = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = LedgerEntry
@@ -167,7 +167,7 @@ class RoundOut(serializers.ModelSerializer):
 class SheetOut(serializers.ModelSerializer):
     section = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = ScoreSheet
@@ -197,7 +197,7 @@ class ObjectionOut(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(source="sheet.unit", slug_field="name", read_only=True)
     section = serializers.SlugRelatedField(source="sheet.section", slug_field="code", read_only=True)
     filed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     has_evidence = serializers.SerializerMethodField()
 
     class Meta:

@@ -8,10 +8,13 @@ loads web fonts from elsewhere and runs an inline script.)
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import path, register_converter
+from django.http import JsonResponse
+from django.urls import path, re_path, register_converter
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import economy, ledger, objections, rounds, schemes, scores, units
+from .errors import body, item
 
 
 class Key:
@@ -37,11 +40,11 @@ v1 = [
     path("units/import/", units.ImportUnits.as_view(), name="units_import"),
     path("sections/", units.Sections.as_view(), name="sections"),
     path("schemes/", schemes.Schemes.as_view(), name="schemes"),
-    path("schemes/<slug:code>/", schemes.SchemeDetail.as_view(), name="scheme"),
-    path("schemes/<slug:code>/copy/", schemes.CopyScheme.as_view(), name="scheme_copy"),
-    path("schemes/<slug:code>/items/<str:item_code>/", schemes.IndicatorDetail.as_view(), name="indicator"),
-    path("schemes/<slug:code>/rules/<str:rule_code>/", schemes.RuleDetail.as_view(), name="rule"),
-    path("schemes/<slug:code>/scores/", scores.Scores.as_view(), name="scores"),
+    path("schemes/<str:code>/", schemes.SchemeDetail.as_view(), name="scheme"),
+    path("schemes/<str:code>/copy/", schemes.CopyScheme.as_view(), name="scheme_copy"),
+    path("schemes/<str:code>/items/<str:item_code>/", schemes.IndicatorDetail.as_view(), name="indicator"),
+    path("schemes/<str:code>/rules/<str:rule_code>/", schemes.RuleDetail.as_view(), name="rule"),
+    path("schemes/<str:code>/scores/", scores.Scores.as_view(), name="scores"),
     path("ledger/", ledger.Ledger.as_view(), name="ledger"),
     path("ledger/import/", ledger.ImportLedger.as_view(), name="ledger_import"),
     path("ledger/<key:pk>/", ledger.LedgerRow.as_view(), name="ledger_row"),
@@ -59,9 +62,15 @@ v1 = [
     path("objections/<key:pk>/answer/", objections.Answer.as_view(), name="objection_answer"),
 ]
 
+def not_found(request, rest: str = ""):
+    """Any other address under /api/ answers in the error shape, not with the Desk's HTML page."""
+    return JsonResponse(body(item("not_found", _("Not found."))), status=404)
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", csp_update(INLINE_STYLES)(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
          name="docs"),
     *[path(f"v1/{p.pattern}", p.callback, name=p.name) for p in v1],
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]
