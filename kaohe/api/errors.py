@@ -8,6 +8,8 @@ state, 413 too large, 415, 429 rate limited.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from rest_framework.response import Response
 
 from kaohe.imports.errors import ImportRejected, RowError
 from kaohe.refusals import NotAllowed, Refused
+
+log = logging.getLogger("kaohe.api")
 
 
 class ErrorItem(serializers.Serializer):
@@ -84,7 +88,10 @@ def handle(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if not isinstance(exc, exceptions.APIException):
-        return None  # a bug: Django's 500 handler answers, without a traceback
+        # a bug: logged with its traceback for the administrator; the caller gets the one shape, no traceback
+        log.error("API error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        return Response(body(item("server_error", _("Something went wrong on the server; it has been logged."))),
+                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     if isinstance(exc, exceptions.ValidationError):
         items = _flatten(exc.detail) or [item("invalid", _("Invalid input."))]
     else:

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from kaohe.actions.records import check_save, do_save_record
 from kaohe.actions.schemes import do_copy_scheme
 from kaohe.desk.schemes import IndicatorForm, RuleForm
-from kaohe.models import Indicator, Rule, Scheme
+from kaohe.models import Indicator, Rule, Scheme, Section
 
 from . import query
 from .access import InBureau, scheme_named
@@ -64,7 +64,7 @@ def save_through_form(form_class, obj, changes: dict, request):
         initial["section"] = obj.section_id
         if "section" in changes:
             code = changes.pop("section")
-            section = obj.section.__class__.objects.filter(code=code).first() if code else None
+            section = Section.objects.filter(code=code).first() if code else None
             if code and section is None:
                 raise ValidationError({"section": [_("No section has this code.")]}, code="unknown_section")
             changes["section"] = section.pk if section else None
@@ -74,7 +74,7 @@ def save_through_form(form_class, obj, changes: dict, request):
         data["bands"] = forms.JSONField().prepare_value(data["bands"])
     form = form_class(data, instance=obj)
     if not form.is_valid():
-        raise ValidationError({field: [e["message"] for e in errors]
+        raise ValidationError({"non_field_errors" if field == "__all__" else field: [e["message"] for e in errors]
                                for field, errors in form.errors.get_json_data().items()}, code="invalid")
     return do_save_record(form.instance, acting_user=request.user, reason="API")
 

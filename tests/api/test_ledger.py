@@ -96,3 +96,17 @@ def test_staff_see_only_their_sections_rows(api, people, round_):
     assert api(people["staff"]).get("/api/v1/ledger/").json()["count"] == 1
     assert api(people["staff2"]).get("/api/v1/ledger/").json()["count"] == 0
     assert api(people["town"]).get("/api/v1/ledger/").status_code == 403
+
+
+def test_a_bug_answers_500_in_the_one_shape_without_a_traceback(api, people, round_, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("secret detail")
+
+    logged = []
+    monkeypatch.setattr("kaohe.api.ledger.do_record_entry", broken)
+    monkeypatch.setattr("kaohe.api.errors.log.error", lambda *args, exc_info=None: logged.append(exc_info))
+    answer = api(people["staff"]).post("/api/v1/ledger/", ROW, format="json")
+    assert answer.status_code == 500
+    assert [e["code"] for e in answer.json()["errors"]] == ["server_error"]
+    assert b"secret detail" not in answer.content and b"Traceback" not in answer.content
+    assert [type(e) for e in logged] == [ZeroDivisionError]

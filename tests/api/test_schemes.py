@@ -58,3 +58,9 @@ def test_a_signed_sheet_locks_its_rules(api, people, round_):
         .status_code == 200
     answer = api(people["admin"]).patch(RULE, {"amount": "-1"}, format="json")
     assert answer.status_code == 409 and answer.json()["errors"][0]["code"] == "sheet_submitted"
+
+
+def test_an_item_without_a_section_gets_one(api, people, round_):
+    Indicator.objects.filter(scheme__code="town-2026", code="12").update(section=None)
+    answer = api(people["admin"]).patch("/api/v1/schemes/town-2026/items/12/", {"section": "anquan"}, format="json")
+    assert answer.status_code == 200 and answer.json()["section"] == "anquan"
