@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from .doctype import (  # noqa: F401  (registers the admins)
     appraisal_admin,
@@ -14,6 +15,10 @@ from .doctype import (  # noqa: F401  (registers the admins)
     webhook_admin,
 )
 from .workflow import admin as workflow_admin  # noqa: F401
+
+# API tokens are made and revoked only in the Desk (/tokens/), through kaohe.actions.tokens and its audit.
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
 
 admin.site.site_header = _("Assessment")
 admin.site.site_title = "kaohe"

@@ -160,6 +160,12 @@ def can_view_round(user, round_) -> bool:
     return r.bureau or bool(r.units and round_.published)
 
 
+def can_view_live_scores(user) -> bool:
+    """A scheme's live scores and ranking, before any publication: those who collect and decide them."""
+    r = roles(user)
+    return r.admin or r.collector or r.meeting
+
+
 def can_view_progress(user, round_) -> bool:
     return roles(user).bureau
 
@@ -263,6 +269,14 @@ def can_view_objection(user, objection) -> bool:
             or r.collector or r.meeting)
 
 
+def objections_seen(user) -> tuple[frozenset[int], frozenset[int]] | None:
+    """The objections a list shows (as ``can_view_objection``): None for every one, else (units, sections)."""
+    r = roles(user)
+    if r.collector or r.meeting:
+        return None
+    return r.units, r.staff_sections | r.head_sections
+
+
 def sees_proposal(user, round_) -> bool:
     """Whether a page shows this user the live result under approval rather than the latest published version.
 
@@ -339,3 +353,10 @@ def can_import(user) -> bool:
     """Whole files (units, economic figures, ratings, measurements, objectives): administrators, the collector."""
     r = roles(user)
     return r.admin or r.collector
+
+
+# ------------------------------------------------------------------ API tokens
+
+def can_manage_token(user, owner) -> bool:
+    """A user creates and revokes their own API token; an administrator anyone's."""
+    return user.is_authenticated and (user.pk == owner.pk or roles(user).admin)

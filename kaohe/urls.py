@@ -13,6 +13,7 @@ from kaohe.desk import (
     roundwide,
     schemes,
     sheets,
+    tokens,
 )
 
 app_name = "kaohe"
@@ -57,4 +58,7 @@ urlpatterns = [
     path("schemes/", schemes.scheme_list, name="schemes"),
     path("schemes/<slug:code>/", schemes.scheme_editor, name="scheme_editor"),
     path("schemes/<slug:code>/copy/", schemes.scheme_copy, name="scheme_copy"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/new/", tokens.create_token, name="create_token"),
+    path("tokens/<int:user_id>/revoke/", tokens.revoke_token, name="revoke_token"),
 ]
