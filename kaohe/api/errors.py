@@ -3,7 +3,7 @@
 ``message`` is in the caller's language (Accept-Language); ``row`` is given only for the rows of an uploaded
 file (1 is the header line, as a spreadsheet shows it); ``field`` and ``value`` when one input is at fault.
 Statuses: 400 bad input, 401 no credentials, 403 not allowed for this role, 404, 405, 409 not possible in this
-state, 413 too large, 415, 429 rate limited.
+state, 413 too large, 415, 429 rate limited, 503 the database is not answering (retry after Retry-After).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
@@ -87,6 +88,13 @@ def handle(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, OperationalError | InterfaceError):
+        # the database is not answering (restarting, failing over): nothing was written; the client may retry
+        response = Response(body(item("database_unavailable", _("The database is not answering; nothing was "
+                                                                "changed. Please try again in a few seconds."))),
+                            status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = "5"
+        return response
     if not isinstance(exc, exceptions.APIException):
         # a bug: logged with its traceback for the administrator; the caller gets the one shape, no traceback
         log.error("API error in %s", context.get("view").__class__.__name__, exc_info=exc)

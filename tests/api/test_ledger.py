@@ -110,3 +110,16 @@ def test_a_bug_answers_500_in_the_one_shape_without_a_traceback(api, people, rou
     assert [e["code"] for e in answer.json()["errors"]] == ["server_error"]
     assert b"secret detail" not in answer.content and b"Traceback" not in answer.content
     assert [type(e) for e in logged] == [ZeroDivisionError]
+
+
+def test_a_database_that_does_not_answer_is_a_503_to_retry(api, people, round_, monkeypatch):
+    from django.db import OperationalError
+
+    def gone(*args, **kwargs):
+        raise OperationalError("(2013, 'Lost connection to server during query')")
+
+    monkeypatch.setattr("kaohe.api.ledger.do_record_entry", gone)
+    answer = api(people["staff"]).post("/api/v1/ledger/", ROW, format="json")
+    assert answer.status_code == 503 and answer["Retry-After"] == "5"
+    assert [e["code"] for e in answer.json()["errors"]] == ["database_unavailable"]
+    assert b"Lost connection" not in answer.content
