@@ -51,7 +51,7 @@ def _own_results(user) -> list[tuple]:
     never offered the employee round, nor a person the town round."""
     own = {m.unit_id: m.unit for m in user.memberships.filter(role="unit").select_related("unit")}
     pairs = (ScoreSheet.objects.filter(unit_id__in=own, round__published_at__isnull=False)
-             .values_list("round_id", "unit_id").distinct())
+             .order_by().values_list("round_id", "unit_id").distinct())
     rounds = Round.objects.in_bulk({r for r, _u in pairs})
     return sorted(((rounds[r], own[u]) for r, u in pairs), key=lambda p: (-p[0].published_at.timestamp(), p[1].name))
 
