@@ -165,5 +165,7 @@ def _date(text: str | None) -> date | None:
 def rounds_list(request):
     if not works_in_bureau(request.user):
         raise PermissionDenied
-    return render(request, "kaohe/rounds.html", {"rounds": Round.objects.select_related("scheme"),
-                                                 "can_open": can_open_round(request.user)})
+    rounds = list(Round.objects.select_related("scheme"))
+    rankable = {r.pk for r in rounds if can_view_ranking(request.user, r)}  # no link that would answer 403
+    return render(request, "kaohe/rounds.html", {"rounds": rounds, "can_open": can_open_round(request.user),
+                                                 "rankable": rankable})
