@@ -191,20 +191,77 @@ def can_edit_sheet(user, sheet, state=None) -> bool:
     return state.editable
 
 
-def can_view_ranking(user, round_) -> bool:
+# ------------------------------------------------------------------ who sees what once a round is published
+#
+# Before publication only the administrator, the collector and the meeting see a round's ranking and results
+# (they are approving them). Afterwards each kind of user sees what this table gives it, whichever of its
+# roles gives most. A scheme may let the observer see every unit's detail too (``Scheme.observer_sees``).
+
+RANKING = "ranking"  # the published ranking
+OWN_DETAIL = "own_detail"  # the detailed result of the unit(s) the user speaks for, with the rows behind it
+ALL_DETAILS = "all_details"  # every unit's detailed result
+
+AFTER_PUBLICATION: dict[str, frozenset[str]] = {
+    "approver": frozenset({RANKING, ALL_DETAILS}),  # administrator, collector, meeting
+    "section": frozenset({RANKING, ALL_DETAILS}),  # section staff and heads
+    "unit": frozenset({OWN_DETAIL}),  # an assessed unit (a town, a person, a department)
+    "observer": frozenset({RANKING}),
+}
+OBSERVER_SEES = {"ranking": frozenset({RANKING}), "details": frozenset({RANKING, ALL_DETAILS})}
+
+
+def user_kinds(user) -> set[str]:
+    """The rows of AFTER_PUBLICATION that apply to this user."""
     r = roles(user)
+    kinds = set()
     if r.admin or r.collector or r.meeting:
+        kinds.add("approver")
+    if r.staff_sections or r.head_sections:
+        kinds.add("section")
+    if r.units:
+        kinds.add("unit")
+    if r.observer:
+        kinds.add("observer")
+    return kinds
+
+
+def published_sight(user, scheme) -> frozenset[str]:
+    """What ``user`` sees of a published round of ``scheme``."""
+    sight: set[str] = set()
+    for kind in user_kinds(user):
+        sight |= OBSERVER_SEES.get(scheme.observer_sees, AFTER_PUBLICATION[kind]) if kind == "observer" \
+            else AFTER_PUBLICATION[kind]
+    return frozenset(sight)
+
+
+def _approver(user) -> bool:
+    r = roles(user)
+    return r.admin or r.collector or r.meeting
+
+
+def can_view_ranking(user, round_) -> bool:
+    if _approver(user):
         return True
-    return round_.published and (r.observer or bool(r.staff_sections) or bool(r.head_sections))
+    return bool(round_.published) and RANKING in published_sight(user, round_.scheme)
 
 
 def can_view_unit_result(user, round_, unit) -> bool:
-    r = roles(user)
-    if r.admin or r.collector or r.meeting:
+    if _approver(user):
         return True
     if not round_.published:
         return False
-    return unit.pk in r.units or (r.bureau and not r.units)
+    sight = published_sight(user, round_.scheme)
+    return ALL_DETAILS in sight or (OWN_DETAIL in sight and unit.pk in roles(user).units)
+
+
+def can_view_unit_ledger(user, scheme) -> frozenset[int]:
+    """The assessed units whose ledger rows of ``scheme`` this user reads as a unit (read-only): its own,
+    once a round of the scheme it takes part in is published."""
+    r = roles(user)
+    if not r.units or OWN_DETAIL not in published_sight(user, scheme):
+        return frozenset()
+    return frozenset(scheme.rounds.filter(published_at__isnull=False, sheets__unit_id__in=r.units)
+                     .values_list("sheets__unit_id", flat=True).distinct()) & r.units
 
 
 def can_write_plan(user, round_) -> bool:
@@ -332,7 +389,7 @@ def can_view_ledger_row(user, entry) -> bool:
     if section_id is not None and section_id in r.staff_sections | r.head_sections:
         return True
     if entry.unit_id in r.units:
-        return entry.scheme.rounds.filter(published_at__isnull=False).exists()
+        return entry.unit_id in can_view_unit_ledger(user, entry.scheme)
     return False
 
 

@@ -73,7 +73,10 @@ BEFORE = {
 # what publication opens up
 AFTER = {**BEFORE,
          "ranking": {"admin", "collector", "m1", "staff", "staff2", "head", "observer"},
-         "result": {"admin", "collector", "m1", "staff", "staff2", "head", "observer", "town"},
+         # the observer sees the published ranking only (permissions.AFTER_PUBLICATION)
+         "result": {"admin", "collector", "m1", "staff", "staff2", "head", "town"},
+         # each town reads its own rows (the page lists no other town's)
+         "ledger": BEFORE["ledger"] | {"town", "town2"},
          "evidence": BEFORE["evidence"] | {"town"}}
 
 

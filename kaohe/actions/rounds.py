@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.models import Indicator, Objection, PublishedResult, Round, ScoreSheet, Section, Unit
 from kaohe.permissions import can_open_round
 from kaohe.refusals import NotAllowed, Refused
+from kaohe.scoring import Method
 from kaohe.services.published import snapshot
 from kaohe.workflow.defaults import install as install_default_workflows
 from kaohe.workflow.route import check_transition
@@ -46,7 +47,10 @@ def do_open_round(scheme, *, name: str, period: str = "year_end", as_of_month: i
     section_ids = set(Indicator.objects.filter(scheme=scheme, children__isnull=True, section__isnull=False)
                       .values_list("section_id", flat=True))
     groups = scheme.groups.values_list("group_id", flat=True)
-    units = list(Unit.objects.filter(active=True, group_id__in=groups))
+    units = Unit.objects.filter(active=True, group_id__in=groups)
+    if scheme.method == Method.OBJECTIVES:  # only those who answer for a node are assessed (as the engine scores)
+        units = units.filter(objectives__scheme=scheme).distinct()
+    units = list(units)
     ScoreSheet.objects.bulk_create(
         [ScoreSheet(round=round_, section=section, unit=unit)
          for section in Section.objects.filter(pk__in=section_ids) for unit in units]

@@ -12,20 +12,28 @@ from django.views.decorators.http import require_POST
 
 from kaohe.actions.delegations import do_delegate_signing, do_end_delegation
 from kaohe.actions.notify import do_mark_read
-from kaohe.models import Delegation, Notification, Round, Section
+from kaohe.models import Delegation, Notification, Round, ScoreSheet, Section
 from kaohe.permissions import inbox_scope, is_unit_only
 from kaohe.services.inbox import waiting_for
 
 from .common import attempt, posted_int
 
 
+def _own_results(user) -> list[tuple]:
+    """(round, unit) for each published round a unit of this user takes part in (has sheets in): a town is
+    never offered the employee round, nor a person the town round."""
+    own = {m.unit_id: m.unit for m in user.memberships.filter(role="unit").select_related("unit")}
+    pairs = (ScoreSheet.objects.filter(unit_id__in=own, round__published_at__isnull=False)
+             .order_by().values_list("round_id", "unit_id").distinct())
+    rounds = Round.objects.in_bulk({r for r, _u in pairs})
+    return sorted(((rounds[r], own[u]) for r, u in pairs), key=lambda p: (-p[0].published_at.timestamp(), p[1].name))
+
+
 @login_required
 def inbox(request):
     if is_unit_only(request.user):
-        published = Round.objects.filter(published_at__isnull=False).order_by("-published_at")
         return render(request, "kaohe/unit_home.html", {
-            "rounds": published, "units": request.user.memberships.filter(role="unit").select_related("unit"),
-            "notifications": request.user.notifications.all()[:20],
+            "results": _own_results(request.user), "notifications": request.user.notifications.all()[:20],
         })
     own_sections = Section.objects.filter(pk__in=inbox_scope(request.user)["own_sections"])
     return render(request, "kaohe/inbox.html", {

@@ -18,11 +18,13 @@ from kaohe.permissions import (
     can_record_anything,
     can_view_evidence,
     can_view_ledger_row,
+    can_view_unit_ledger,
     sections_recorded,
     sections_seen,
     works_in_bureau,
 )
 from kaohe.refusals import Refused
+from kaohe.scoring import Method
 
 from .common import visible
 
@@ -36,8 +38,12 @@ def _scheme(request) -> Scheme:
 
 
 def _assessed_units(scheme):
-    """The units this scheme assesses: a town's ledger offers no departments or employees."""
-    return Unit.objects.filter(active=True, group__in=scheme.groups.values("group"))
+    """The units this scheme assesses: a town's ledger offers no departments or employees, an objectives
+    scheme only the owners of its nodes."""
+    units = Unit.objects.filter(active=True, group__in=scheme.groups.values("group"))
+    if scheme.method == Method.OBJECTIVES:
+        units = units.filter(objectives__scheme=scheme).distinct()
+    return units.order_by("group", "name")
 
 
 def _visible_rules(user, scheme):
@@ -48,11 +54,20 @@ def _visible_rules(user, scheme):
 
 @login_required
 def ledger_list(request):
-    if not works_in_bureau(request.user):
-        raise PermissionDenied
     scheme = _scheme(request)
-    entries = LedgerEntry.objects.filter(scheme=scheme, rule__in=_visible_rules(request.user, scheme)) \
-        .select_related("unit", "rule", "created_by", "reverses").prefetch_related("evidence").order_by("-id")
+    if works_in_bureau(request.user):
+        entries = LedgerEntry.objects.filter(scheme=scheme, rule__in=_visible_rules(request.user, scheme))
+        units, rules, schemes = _assessed_units(scheme), _visible_rules(request.user, scheme), Scheme.objects.all()
+    else:  # an assessed unit reads its own rows (and their evidence) once a round it is in is published
+        own = can_view_unit_ledger(request.user, scheme)
+        if not own:
+            raise PermissionDenied
+        entries = LedgerEntry.objects.filter(scheme=scheme, unit_id__in=own)
+        units = Unit.objects.filter(pk__in=own)
+        rules = Rule.objects.filter(scheme=scheme, pk__in=entries.values("rule_id")).select_related("indicator")
+        schemes = [scheme]
+    entries = entries.select_related("unit", "rule", "created_by", "reverses").prefetch_related("evidence") \
+        .order_by("-id")
     unit = request.GET.get("unit")
     if unit:
         entries = entries.filter(unit__name=unit)
@@ -61,9 +76,9 @@ def ledger_list(request):
         entries = entries.filter(rule__code=rule)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "kaohe/ledger.html", {
-        "scheme": scheme, "page": page, "units": _assessed_units(scheme),
-        "rules": _visible_rules(request.user, scheme), "filters": {"unit": unit or "", "rule": rule or ""},
-        "schemes": Scheme.objects.all(), "can_record": can_record_anything(request.user),
+        "scheme": scheme, "page": page, "units": units, "rules": rules,
+        "filters": {"unit": unit or "", "rule": rule or ""},
+        "schemes": schemes, "can_record": can_record_anything(request.user),
     })
 
 

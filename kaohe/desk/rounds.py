@@ -21,15 +21,17 @@ from kaohe.actions.rounds import (
     do_publish_round,
     do_recollect_round,
 )
-from kaohe.models import Round, Scheme, State
+from kaohe.models import Round, Scheme, State, Unit
 from kaohe.permissions import (
     can_open_round,
     can_view_progress,
     can_view_ranking,
+    can_view_unit_result,
     sections_seen,
     sees_proposal,
     works_in_bureau,
 )
+from kaohe.scoring import Method
 from kaohe.services.published import latest_version
 from kaohe.services.ranking import fingerprint, ranking_groups
 from kaohe.services.signatures import broken_signatures
@@ -94,6 +96,10 @@ def round_board(request, pk: int):
         "signatures": round_.signatures.select_related("user", "on_behalf_of"),
         "broken": broken_signatures(round_) if round_.state != RoundState.CLOSED else [],
         "versions": round_.versions.select_related("published_by"),
+        "can_rank": can_view_ranking(request.user, round_),
+        # each unit's result page (improvement plans are written there), for those who may open it
+        "unit_links": [u for u in Unit.objects.filter(sheets__round=round_).distinct().order_by("group", "name")
+                       if can_view_unit_result(request.user, round_, u)],
     })
 
 
@@ -106,12 +112,26 @@ def ranking(request, pk: int):
     chosen = request.GET.get("version")
     if chosen and round_.versions.filter(number=chosen).exists():
         version = round_.versions.get(number=chosen)
+    categories = list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order"))
     return render(request, "kaohe/ranking.html", {
-        "round": round_, "groups": ranking_groups(round_, key, version=version),
+        "round": round_, "groups": _with_columns(ranking_groups(round_, key, version=version), categories,
+                                                 round_.scheme.method),
         "cache_key": key if version is None else f"v{version.pk}",
         "version": version, "versions": round_.versions.all(), "proposal": proposal and round_.published,
-        "categories": list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order")),
     })
+
+
+def _with_columns(groups, categories, method: str) -> list[tuple[str, list, list[dict]]]:
+    """Per group, the category columns its units are scored on, so every row has a cell under each header.
+
+    A department-KPI group is scored on its own category only; an objectives scheme scores each owner on the
+    nodes they own, which differ from owner to owner, so its ranking lists totals only.
+    """
+    shown = []
+    for name, units in groups:
+        present = set() if method == Method.OBJECTIVES else {c for u in units for c in u["categories"]}
+        shown.append((name, [c for c in categories if c.code in present], units))
+    return shown
 
 
 @login_required
@@ -145,5 +165,7 @@ def _date(text: str | None) -> date | None:
 def rounds_list(request):
     if not works_in_bureau(request.user):
         raise PermissionDenied
-    return render(request, "kaohe/rounds.html", {"rounds": Round.objects.select_related("scheme"),
-                                                 "can_open": can_open_round(request.user)})
+    rounds = list(Round.objects.select_related("scheme"))
+    rankable = {r.pk for r in rounds if can_view_ranking(request.user, r)}  # no link that would answer 403
+    return render(request, "kaohe/rounds.html", {"rounds": rounds, "can_open": can_open_round(request.user),
+                                                 "rankable": rankable})

@@ -20,9 +20,16 @@ from kaohe.actions.transitions import do_transition
 from kaohe.imports.fields import CellError, parse_decimal
 from kaohe.models import Evidence, LedgerEntry, Round, Rule, ScoreSheet, Section, Signature, State
 from kaohe.numbers import plain
-from kaohe.permissions import can_edit_sheet, can_verify_signature, can_view_section, can_view_sheet, section_roles
+from kaohe.permissions import (
+    can_edit_sheet,
+    can_record_anything,
+    can_verify_signature,
+    can_view_section,
+    can_view_sheet,
+    section_roles,
+)
 from kaohe.refusals import Refused
-from kaohe.scoring import Tally, score_scheme
+from kaohe.scoring import Method, Tally, score_scheme
 from kaohe.scoring.spec import ROW_KINDS, Kind
 from kaohe.services.ranking import scored_round
 from kaohe.services.scoring import load_facts, month_end
@@ -44,7 +51,9 @@ def _grid_context(round_: Round, section: Section, user) -> dict:
     states = {state.code: state for state in State.objects.filter(workflow__target="sheet")}
     return {"round": round_, "section": section, "sheets": sheets, "items": items, "rules": rules,
             "scores": result, "amounts": amounts, "states": {s.pk: states[s.state] for s in sheets},
-            "editable": {s.pk: can_edit_sheet(user, s, states[s.state]) for s in sheets}}
+            "editable": {s.pk: can_edit_sheet(user, s, states[s.state]) for s in sheets},
+            # weighted and objectives schemes score items 0–100 with a weight: a sum of them means nothing
+            "weighted": round_.scheme.method != Method.POINTS}
 
 
 def load_and_score(round_: Round, unit_names: list[str], overrides: dict | None = None) -> dict:
@@ -171,7 +180,9 @@ def grid(request, pk: int, section: str):
         if form_state["errors"]:
             messages.error(request, _("Nothing was saved: correct the marked cells."))
     return render(request, "kaohe/grid.html", {**context, "rows": _grid_rows(context, form_state),
-                                               **section_roles(request.user, section_obj)})
+                                               **section_roles(request.user, section_obj),
+                                               "can_record": can_record_anything(request.user)
+                                               and not context["weighted"]})
 
 
 def _grid_rows(context: dict, form_state: dict) -> list[dict]:
@@ -187,7 +198,7 @@ def _grid_rows(context: dict, form_state: dict) -> list[dict]:
             text, typed_note = form_state["raw"].get(key, (plain(stored) if stored else "", note))
             inputs.append({"key": key, "rule": rule, "value": text, "note": typed_note,
                            "error": form_state["errors"].get(key)})
-        total = sum((c["score"] or Decimal(0) for c in cells), Decimal(0))
+        total = None if context["weighted"] else sum((c["score"] or Decimal(0) for c in cells), Decimal(0))
         rows.append({"sheet": sheet, "state": context["states"][sheet.pk], "editable": context["editable"][sheet.pk],
                      "cells": cells, "inputs": inputs, "total": total})
     return rows
@@ -218,11 +229,17 @@ def grid_preview(request, pk: int, section: str):
     scores = load_and_score(round_, [s.unit.name for s in context["sheets"]], overrides)
     return JsonResponse({
         "errors": errors,
-        "units": {s.pk: {"items": {c: plain(v) for c, v in scores[s.unit.name]["items"].items()},
-                         "total": plain(sum((scores[s.unit.name]["items"][i.code] for i in context["items"]),
-                                            Decimal(0)))}
-                  for s in context["sheets"]},
+        "units": {s.pk: _previewed(scores.get(s.unit.name), context) for s in context["sheets"]},
     })
+
+
+def _previewed(scored: dict | None, context: dict) -> dict:
+    """One unit's previewed item scores as text ("" where nothing is scored), and its section total."""
+    items = (scored or {}).get("items", {})
+    total = None if context["weighted"] else sum((items.get(i.code) or Decimal(0) for i in context["items"]),
+                                                 Decimal(0))
+    return {"items": {c: plain(v) if v is not None else "" for c, v in items.items()},
+            "total": plain(total) if total is not None else ""}
 
 
 @login_required
@@ -311,7 +328,9 @@ def _sheet_view(sheet) -> dict:
                           "count": rows["count"], "more": rows["count"] > len(rows["rows"])})
         items.append({"code": item.code, "indicator": indicators.get(item.code), "base": item.base,
                       "score": item.score, "lines": lines})
-    return {"items": items, "total": sum((i["score"] for i in items), Decimal(0)), "evidence": evidence}
+    weighted = scheme.method != Method.POINTS  # items scored 0–100 under a weight: their sum means nothing
+    total = None if weighted else sum((i["score"] for i in items), Decimal(0))
+    return {"items": items, "total": total, "weighted": weighted, "evidence": evidence}
 
 
 @login_required

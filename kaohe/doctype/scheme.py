@@ -36,6 +36,10 @@ class Scheme(models.Model):
         _("tie-breakers"), max_length=200, blank=True,
         help_text=_("Comma-separated, e.g. 'category:8,item:1.2'; higher wins. Empty: ties share a rank."),
     )
+    observer_sees = models.CharField(
+        _("observer sees after publication"), max_length=10, default="ranking",
+        choices=[("ranking", _("the published ranking only")), ("details", _("the ranking and every unit's result"))],
+        help_text=_("What the observer role may open once a round of this scheme is published."))
     history = HistoricalRecords()
 
     class Meta:

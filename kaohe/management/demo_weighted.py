@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 
 from kaohe.actions.appraisal import do_import_measures as import_measures
 from kaohe.actions.appraisal import do_import_ratings as import_ratings
-from kaohe.actions.people import do_set_password_if_unset
+from kaohe.actions.people import do_create_login, do_grant_role, do_set_password_if_unset
 from kaohe.actions.units import do_import_units as import_units
-from kaohe.models import Scheme
+from kaohe.models import Scheme, Unit
 
 from .demo import _csv
 
@@ -115,7 +115,14 @@ MBO_PROGRESS = [
 ]
 
 
+MBO_OWNER_LOGINS = {"张伟": "zhangwei"}  # an owner of personal tasks, to try the Desk as an MBO owner
+
+
 def load_mbo_demo(scheme: Scheme) -> list[str]:
+    for name, username in MBO_OWNER_LOGINS.items():
+        owner = Unit.objects.filter(name=name, objectives__scheme=scheme).first()
+        if owner is not None:
+            do_grant_role(do_create_login(username, password=None, display_name=name), "unit", unit=owner)
     rows = [["indicator", "actual", "date"], *[[c, a, f"{scheme.year}-{d}"] for c, d, a in MBO_PROGRESS]]
     return [import_measures(_csv(rows), "demo-progress.csv", scheme).summary()]
 
@@ -125,5 +132,5 @@ DEMOS = {"employee": load_employee_demo, "dept_kpi": load_kpi_demo, "mbo": load_
 
 def set_demo_passwords(password: str) -> None:
     """The demo employees' logins (created by the people import without a password) get the demo password."""
-    for user in get_user_model().objects.filter(username__in=DEMO_LOGINS.values()):
+    for user in get_user_model().objects.filter(username__in=[*DEMO_LOGINS.values(), *MBO_OWNER_LOGINS.values()]):
         do_set_password_if_unset(user, password)

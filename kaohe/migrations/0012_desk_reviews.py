@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kaohe', '0007_ledger_row_identity'),
+        ('kaohe', '0011_desk_visibility'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -32,10 +32,12 @@ def section_items(sheet) -> list[str]:
     )
 
 
-def sheet_content_from(sheet, unit: UnitResult, codes: list[str]) -> dict:
+def sheet_content_from(sheet, unit: UnitResult | None, codes: list[str]) -> dict:
+    """``unit`` None: the engine scores nothing for the unit (an objectives scheme's non-owner); the sheet
+    then covers no item rather than failing."""
     items = {}
     for code in codes:
-        item = unit.items.get(code)
+        item = unit.items.get(code) if unit is not None else None
         if item is None:
             continue
         items[code] = {
@@ -62,7 +64,8 @@ def sheet_content_from(sheet, unit: UnitResult, codes: list[str]) -> dict:
 def sheet_content(sheet) -> dict:
     """Exactly what a section head signs: the sheet's item scores and the ledger rows behind them."""
     result = score(sheet.round.scheme, as_of=sheet.round.as_of, units=[sheet.unit.name], explain=True)
-    return sheet_content_from(sheet, result.unit(sheet.unit.name), section_items(sheet))
+    unit = next((u for u in result.units if u.unit == sheet.unit.name), None)
+    return sheet_content_from(sheet, unit, section_items(sheet))
 
 
 def round_content(round_, step: str) -> dict:

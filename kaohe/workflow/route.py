@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.models import Round, State, Transition
+from kaohe.models import Approval, Round, State, Transition
 from kaohe.permissions import holds
 from kaohe.refusals import NotAllowed, Refused
 
@@ -28,11 +28,15 @@ def scope_of(obj) -> dict:
 
 
 def available(obj, user) -> list[Transition]:
-    """The transitions ``user`` may try on ``obj`` now (conditions are checked when they act)."""
+    """The transitions ``user`` may try on ``obj`` now (conditions are checked when they act).
+
+    An N-of-M step this user has already approved here is not offered again: approving twice counts once.
+    """
+    approved = set(Approval.objects.filter(user=user, **{target_of(obj): obj}).values_list("transition_id", flat=True))
     return [
         t for t in Transition.objects.filter(workflow__target=target_of(obj), source__code=obj.state)
         .select_related("target")
-        if holds(user, t.role, **scope_of(obj))
+        if holds(user, t.role, **scope_of(obj)) and t.pk not in approved
     ]
 
 

@@ -29,5 +29,6 @@ class Command(BaseCommand):
             if round_:
                 self.stdout.write(f"opened round: {round_}")
             self.stdout.write(f"demo logins (DEBUG only): admin, jingban (staff), fenguan (head), zhidao "
-                              f"(collector), huiyi1-3 (meeting), chengguan (town), zhangsan, lisi, chenjing "
-                              f"(employees) — password {DEMO_PASSWORD}")
+                              f"(collector), huiyi1-3 (meeting), guancha (observer), chengguan (town), "
+                              f"zhangsan, lisi, chenjing (employees), zhangwei (an MBO owner) — "
+                              f"password {DEMO_PASSWORD}")
