@@ -1,7 +1,9 @@
 """Settings, read only from the environment.
 
 DATABASE_URL   default: SQLite file ``db.sqlite3`` in the repository (ignored by git)
-REDIS_URL      optional: a Redis cache (kaohe.cache, falls back to local memory if Redis fails); local memory otherwise
+REDIS_URL      optional: a Redis cache (kaohe.cache, falls back to local memory if Redis fails); local memory otherwise;
+               with it, batch printing runs as an RQ job
+KAOHE_SITE_URL where printed QR codes point (default http://127.0.0.1:8000)
 DJANGO_SECRET_KEY  required when DJANGO_DEBUG=0
 DJANGO_DEBUG   default on, for a laptop
 """
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_rq",
     "kaohe",
 ]
 
@@ -148,6 +151,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KAOHE_MEDIA_ROOT", BASE_DIR / "media"))
+# The address printed documents' QR codes point at (the command line has no request to take it from).
+KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "http://127.0.0.1:8000")
+
+# Batch printing runs as an RQ job when Redis is there (`manage.py rqworker print`), inline otherwise.
+RQ_QUEUES = {"print": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800}}
 
 LOGIN_URL = "kaohe:login"
 LOGIN_REDIRECT_URL = "kaohe:home"

@@ -308,3 +308,22 @@ def can_import(user) -> bool:
     """Whole files (units, economic figures, ratings, measurements, objectives): administrators, the collector."""
     r = roles(user)
     return r.admin or r.collector
+
+
+# ------------------------------------------------------------------ printing
+
+def can_edit_print_format(user) -> bool:
+    return roles(user).admin
+
+
+def can_print(user, round_, subject: str, *, unit=None, section=None) -> bool:
+    """Print what one may read: a unit's result or form, a section's sheets, the ranking. A whole round's
+    documents at once (every unit, every section) only for the administrator, the collector and the meeting."""
+    r = roles(user)
+    if r.admin or r.collector or r.meeting:
+        return True
+    if subject == "round_ranking":
+        return can_view_ranking(user, round_)
+    if subject == "section_sheet":
+        return section is not None and can_view_section(user, round_, section)
+    return unit is not None and can_view_unit_result(user, round_, unit)

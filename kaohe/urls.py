@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.desk import home, ledger, ratings, results, rounds, schemes, sheets
+from kaohe.desk import home, ledger, printing, ratings, results, rounds, schemes, sheets
 
 app_name = "kaohe"
 urlpatterns = [
@@ -35,4 +35,14 @@ urlpatterns = [
     path("schemes/", schemes.scheme_list, name="schemes"),
     path("schemes/<slug:code>/", schemes.scheme_editor, name="scheme_editor"),
     path("schemes/<slug:code>/copy/", schemes.scheme_copy, name="scheme_copy"),
+    path("print/formats/", printing.format_list, name="print_formats"),
+    path("print/formats/new/", printing.format_editor, name="print_format_new"),
+    path("print/formats/<slug:code>/", printing.format_editor, name="print_format"),
+    path("print/preview/", printing.preview, name="print_preview"),
+    path("print/proof/", printing.proof_pdf, name="print_proof"),
+    path("print/<slug:code>/rounds/<int:pk>/", printing.print_subject, name="print_subject"),
+    path("print/<slug:code>/rounds/<int:pk>/batch/", printing.start_batch, name="print_batch_start"),
+    path("print/batches/<int:pk>/", printing.batch_page, name="print_batch"),
+    path("print/batches/<int:pk>/file/", printing.batch_file, name="print_batch_file"),
+    path("print/batches/<int:pk>/retry/", printing.retry_batch, name="print_batch_retry"),
 ]
