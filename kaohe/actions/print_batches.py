@@ -15,13 +15,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from redis import Redis
+from redis import Redis, RedisError
 
-from kaohe.models import PrintBatch
+from kaohe.models import PrintBatch, Round
 from kaohe.permissions import roles
 from kaohe.printing.context import documents_for
-from kaohe.printing.pdf import write_atomically
-from kaohe.printing.render import current_format
+from kaohe.printing.pdf import render_many, write_atomically
+from kaohe.printing.render import current_format, current_formats, page_html
+from kaohe.printing.sandbox import TemplateProblem
 from kaohe.refusals import NotAllowed, Refused
 
 from .audit import audit
@@ -39,15 +40,20 @@ def queue():
     """The RQ queue on ``REDIS_URL``, or None: then a batch runs inline."""
     if not settings.REDIS_URL:
         return None
-    return django_rq.get_queue(QUEUE, connection=Redis.from_url(settings.REDIS_URL))
+    # commit_mode auto: enqueue at once (callers already wait for their commit), so that a refusal is seen here
+    return django_rq.get_queue(QUEUE, connection=Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1),
+                               commit_mode="auto")
 
 
 def _dispatch(pk: int) -> None:
     found = queue()
-    if found is None:
-        run_print_batch(pk)
-    else:
-        found.enqueue(run_print_batch, pk, job_timeout=1800, result_ttl=3600, failure_ttl=86400)
+    if found is not None:
+        try:
+            found.enqueue(run_print_batch, pk, job_timeout=1800, result_ttl=3600, failure_ttl=86400)
+            return
+        except RedisError:  # Redis is an accelerator: without it the batch runs here and now
+            log.warning("Redis did not take print batch %s; running it inline", pk, exc_info=True)
+    run_print_batch(pk)
 
 
 @transaction.atomic
@@ -99,6 +105,33 @@ def run_print_batch(pk: int) -> str:
     rows.update(state=PrintBatch.DONE, file=str(path.relative_to(settings.MEDIA_ROOT)), done=len(documents),
                 finished_at=timezone.now())
     return PrintBatch.DONE
+
+
+def prepare_round_prints(round_pk: int) -> None:
+    """Once a round is decided its documents do not change: with a worker, lay them out now, so that a
+    batch asked for later is only a merge of cached files. Without Redis nothing is done here (the
+    request that decided should not wait for it); the first batch then lays the documents out."""
+    found = queue()
+    if found is not None:
+        try:
+            found.enqueue(warm_print_cache, round_pk, job_timeout=1800, result_ttl=600)
+        except RedisError:
+            log.warning("Redis did not take the print preparation of round %s", round_pk, exc_info=True)
+
+
+def warm_print_cache(round_pk: int) -> int:
+    """The job: every enabled format's documents of the round rendered into the cache; nothing recorded."""
+    round_ = Round.objects.select_related("scheme").get(pk=round_pk)
+    pages = []
+    for fmt in current_formats():
+        if not fmt.enabled:
+            continue
+        try:
+            pages += [page_html(fmt, document)[0] for document in documents_for(fmt.subject, round_)]
+        except TemplateProblem:
+            log.warning("print format %s v%s does not render for round %s", fmt.code, fmt.version, round_pk)
+    render_many(pages)
+    return len(pages)
 
 
 def finished_file(batch: PrintBatch) -> Path | None:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -95,8 +96,10 @@ def render_many(htmls: Sequence[str], progress: Callable[[int], None] | None = N
         progress(done)
     workers = min(workers or _workers(), len(missing))
     if workers > 1:
-        # fork: the workers inherit the loaded WeasyPrint and fonts instead of importing them again
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        # fork: the workers inherit the loaded WeasyPrint and fonts instead of importing them again; a
+        # process with other threads (a threaded server) starts clean ones instead, as forking it is unsafe
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
             for n, data in zip(missing, pool.map(render_pdf, [htmls[n] for n in missing]), strict=True):
                 results[n] = data
                 write_atomically(_cache_path(htmls[n]), data)

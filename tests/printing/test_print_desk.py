@@ -194,3 +194,33 @@ def test_with_redis_a_failing_job_is_marked_and_retried(client, round_, people, 
     SimpleWorker([queue()], connection=redis_13).work(burst=True)
     batch.refresh_from_db()
     assert batch.state == "done" and client.get(f"/print/batches/{batch.pk}/file/").status_code == 200
+
+
+def test_a_decided_round_is_laid_out_by_a_worker_so_the_batch_is_only_a_merge(client, round_, people, redis_13,
+                                                                              monkeypatch,
+                                                                              django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(round_, people)
+    assert queue().count == 1  # the preparation job
+    SimpleWorker([queue()], connection=redis_13).work(burst=True)
+
+    def no_layout(html):
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr("kaohe.printing.pdf.render_pdf", no_layout)
+    client.force_login(people["collector"])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = run_batch(client, round_)
+    SimpleWorker([queue()], connection=redis_13).work(burst=True)
+    batch.refresh_from_db()
+    assert (batch.state, batch.done) == ("done", 6), batch.error
+
+
+def test_a_batch_runs_inline_when_redis_does_not_answer(client, round_, people, settings,
+                                                        django_capture_on_commit_callbacks):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    client.force_login(people["collector"])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = run_batch(client, round_)
+    batch.refresh_from_db()
+    assert batch.state == "done"
