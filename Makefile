@@ -23,3 +23,4 @@ bench:
 	$(PY) bench/score.py
 	$(PY) bench/import.py
 	$(PY) bench/appraisal.py
+	$(PY) bench/print.py

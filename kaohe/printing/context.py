@@ -13,7 +13,7 @@ What each subject's template receives (besides ``doc``, added by :mod:`kaohe.pri
                    score, lines […]}], total, signature {signer, role, signed_at, delegate, digest} or none}
 ``appraisal_form`` ``round``, ``person`` {name, group, group_name, total, rank, grade, unscored},
                    ``dimensions`` [{code, name, weight, score, criteria [{code, name, weight, score,
-                   sources [{source, weight, score, groups [{group, raters, mean, weight}]}]}]}],
+                   sources [{source, weight, score, groups [{group, code, raters, mean, weight}]}]}]}],
                    ``notes`` [{item, renormalised, left_out, demoted, grade, to, reason}]
 
 (Keys never shadow a dict's own methods: a template reads ``category.entries``, since ``category.items``
@@ -29,7 +29,17 @@ from django.utils import timezone, translation
 
 from kaohe.doctype.people import Role
 from kaohe.doctype.printing import Subject
-from kaohe.models import Indicator, RatingSource, Round, Rule, ScoreSheet, Signature, TransitionLog, UnitGroup
+from kaohe.models import (
+    Indicator,
+    RaterGroup,
+    RatingSource,
+    Round,
+    Rule,
+    ScoreSheet,
+    Signature,
+    TransitionLog,
+    UnitGroup,
+)
 from kaohe.numbers import plain
 from kaohe.scoring import SchemeResult, UnitResult
 from kaohe.services.published import latest_version, version_result
@@ -119,6 +129,8 @@ class _Scheme:
             self.children.setdefault(ids.get(item.parent_id), []).append(code)
         self.sources = dict(RatingSource.objects.filter(scheme=scheme).values_list("code", "name"))
         self.groups = dict(UnitGroup.objects.values_list("code", "name"))
+        self.rater_groups = {(source, code): name for source, code, name in RaterGroup.objects.filter(
+            source__scheme=scheme).values_list("source__code", "code", "name")}
 
     def section_of_rule(self, code: str | None) -> str:
         rule = self.rules.get(code or "")
@@ -286,7 +298,7 @@ def appraisal_documents(round_: Round, names: list[str] | None = None) -> list[D
                      "total": _text(unit.total), "rank": _text(unit.rank),
                   "grade": unit.grade or "", "unscored": unit.unscored}
         documents.append(Document(unit.unit, {"round": facts, "person": appraisee, "dimensions": dimensions,
-                                              "notes": [_note(n) for n in unit.notes]},
+                                              "notes": [_note(n, scheme.sources) for n in unit.notes]},
                                   signature, _unit_path(round_, ids, unit.unit), unit=unit.unit))
     return documents
 
@@ -297,17 +309,20 @@ def _criterion(scheme: _Scheme, code: str, item) -> dict:
         for source in line.detail.get("sources", []):
             sources.append({"source": scheme.sources.get(source["source"], source["source"]),
                             "weight": _text(source["weight"]), "score": _mean(source["score"]),
-                            "groups": [{"group": g["group"], "raters": g["raters"], "mean": _mean(g["mean"]),
+                            "groups": [{"group": scheme.rater_groups.get((source["source"], g["group"]), g["group"]),
+                                        "code": g["group"], "raters": g["raters"], "mean": _mean(g["mean"]),
                                         "weight": _text(g["weight"])} for g in source["groups"]]})
     spec = scheme.items[code]
     return {"code": code, "name": spec.name, "weight": _text(spec.weight),
             "score": _text(item.score) if item else "", "sources": sources}
 
 
-def _note(note: dict) -> dict:
+def _note(note: dict, sources: dict | None = None) -> dict:
     """A note as flat text fields: the template words it (``renormalised``, ``left_out`` or ``demoted``)."""
     moved = note.get("demoted") or {}
-    return {"item": note.get("item", ""), "renormalised": ", ".join(note.get("renormalised", [])),
+    names = sources or {}
+    return {"item": note.get("item", ""),
+            "renormalised": "、".join(names.get(s, s) for s in note.get("renormalised", [])),
             "left_out": _text(note.get("left_out")), "demoted": bool(moved),
             "grade": _text(moved.get("grade")), "to": _text(moved.get("to")), "reason": _text(moved.get("reason"))}
 
