@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from redis import Redis, RedisError
 
 from kaohe.models import PrintBatch, Round
-from kaohe.permissions import roles
+from kaohe.permissions import can_follow_print_batch
 from kaohe.printing.context import documents_for
 from kaohe.printing.pdf import render_many, write_atomically
 from kaohe.printing.render import current_format, current_formats, page_html
@@ -69,8 +69,7 @@ def do_start_print_batch(fmt, round_, *, acting_user) -> PrintBatch:
 
 @transaction.atomic
 def do_retry_print_batch(batch: PrintBatch, *, acting_user) -> PrintBatch:
-    r = roles(acting_user)
-    if not (r.admin or r.collector or (acting_user and batch.requested_by_id == acting_user.pk)):
+    if not can_follow_print_batch(acting_user, batch):
         raise NotAllowed("print_batch_not_yours", _("Only who asked for this batch, or an administrator, retries it."))
     batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != PrintBatch.FAILED:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from kaohe.actions.print_batches import do_retry_print_batch, do_start_print_bat
 from kaohe.actions.printing import do_print, do_save_print_format, per_unit
 from kaohe.doctype.printing import Subject
 from kaohe.models import PrintBatch, PrintFormat, Round
-from kaohe.permissions import can_edit_print_format, roles
+from kaohe.permissions import can_edit_print_format, can_follow_print_batch
 from kaohe.printing.context import documents_for
 from kaohe.printing.pdf import render_pdf
 from kaohe.printing.render import current_format, current_formats, page_html
@@ -173,7 +174,9 @@ def print_subject(request, code: str, pk: int):
         raise
     except (Refused, TemplateProblem) as refused:
         messages.error(request, str(refused))
-        return redirect(request.META.get("HTTP_REFERER") or "kaohe:home")
+        back = request.META.get("HTTP_REFERER", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+        return redirect(back if back and safe else "kaohe:home")
     name = f"{fmt.code}-{round_.pk}{'-' + unit if unit else ''}{'-' + section if section else ''}.pdf"
     response = HttpResponse(printed.pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
@@ -199,8 +202,7 @@ def start_batch(request, code: str, pk: int):
 
 def _own_batch(request, pk: int) -> PrintBatch:
     batch = get_object_or_404(PrintBatch.objects.select_related("format", "round"), pk=pk)
-    r = roles(request.user)
-    if not (r.admin or r.collector or r.meeting or batch.requested_by_id == request.user.pk):
+    if not can_follow_print_batch(request.user, batch):
         raise PermissionDenied
     return batch
 

@@ -3,7 +3,7 @@
 from django import template
 
 from kaohe.doctype.printing import PER_UNIT, Subject
-from kaohe.permissions import can_print, roles
+from kaohe.permissions import can_print, can_print_whole_round
 from kaohe.printing.render import current_formats
 
 register = template.Library()
@@ -27,7 +27,6 @@ def print_formats(context, subject: str, round_=None, unit=None, section=None) -
 @register.simple_tag(takes_context=True)
 def batch_formats(context, round_) -> list:
     """Per-unit formats a batch can print for every unit of the round, for those who may."""
-    r = roles(context.get("user"))
-    if not round_ or not (r.admin or r.collector or r.meeting):
+    if not round_ or not can_print_whole_round(context.get("user")):
         return []
     return [f for f in current_formats() if f.subject in PER_UNIT and f.enabled]
