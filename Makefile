@@ -20,9 +20,10 @@ run:              ## SQLite, the town scheme and a demo year, on http://127.0.0.
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 worker:           ## the job worker (robot messages, batch PDFs, large imports); needs REDIS_URL
-	$(PY) manage.py rqworker default
+	$(PY) manage.py rqworker default print
 
 bench:
 	$(PY) bench/score.py
 	$(PY) bench/import.py
 	$(PY) bench/appraisal.py
+	$(PY) bench/print.py

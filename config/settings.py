@@ -1,10 +1,4 @@
-"""Settings, read only from the environment.
-
-DATABASE_URL   default: SQLite file ``db.sqlite3`` in the repository (ignored by git)
-REDIS_URL      optional: a Redis cache (kaohe.cache, falls back to local memory if Redis fails); local memory otherwise
-DJANGO_SECRET_KEY  required when DJANGO_DEBUG=0
-DJANGO_DEBUG   default on, for a laptop
-"""
+"""Settings, read only from the environment: README.md "Settings" lists every variable and its default."""
 
 import os
 from pathlib import Path
@@ -129,9 +123,12 @@ if REDIS_URL:
     }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Long work (robot messages, batch PDFs, large imports) runs on an RQ worker (`make worker`) when Redis
-# is configured, and inline without it.
-RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900}}
+# Long work runs on an RQ worker (`make worker`) when Redis is configured, and inline without it:
+# robot messages on "default", batch printing on "print".
+RQ_QUEUES = {
+    "default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 900},
+    "print": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 1800},
+}
 
 # Sessions are kept only in the database, whether or not Redis is there. Reading one costs a
 # primary-key lookup per request, which is small at this site's size, and there is only one copy to
@@ -164,9 +161,9 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KAOHE_MEDIA_ROOT", BASE_DIR / "media"))
-
-# Where people reach this site, e.g. https://kaohe.example.gov.cn: links in robot messages and on paper.
-KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "")
+# Where people reach this site: the address printed QR codes point at (the command line has no request
+# to take it from) and the links in robot messages.
+KAOHE_SITE_URL = os.environ.get("KAOHE_SITE_URL", "http://127.0.0.1:8000")
 
 LOGIN_URL = "kaohe:login"
 LOGIN_REDIRECT_URL = "kaohe:home"

@@ -5,6 +5,7 @@ from .doctype.assessment import Evidence, Notification, Objection, PublishedResu
 from .doctype.audit import AuditEvent
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
+from .doctype.printing import PrintBatch, PrintFormat, PrintRecord
 from .doctype.reviews import ProgressReport, ProgressReview, RatingAssignment
 from .doctype.scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
 from .doctype.unit import Section, Unit, UnitGroup
@@ -27,6 +28,9 @@ __all__ = [
     "Membership",
     "Notification",
     "Objection",
+    "PrintBatch",
+    "PrintFormat",
+    "PrintRecord",
     "Profile",
     "ProgressReport",
     "ProgressReview",

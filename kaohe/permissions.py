@@ -417,3 +417,32 @@ def can_import(user) -> bool:
 def can_manage_token(user, owner) -> bool:
     """A user creates and revokes their own API token; an administrator anyone's."""
     return user.is_authenticated and (user.pk == owner.pk or roles(user).admin)
+
+
+# ------------------------------------------------------------------ printing
+
+def can_edit_print_format(user) -> bool:
+    return roles(user).admin
+
+
+def can_print(user, round_, subject: str, *, unit=None, section=None) -> bool:
+    """Print what one may read: a unit's result or form, a section's sheets, the ranking. A whole round's
+    documents at once (every unit, every section) only for the administrator, the collector and the meeting."""
+    if can_print_whole_round(user):
+        return True
+    if subject == "round_ranking":
+        return can_view_ranking(user, round_)
+    if subject == "section_sheet":
+        return section is not None and can_view_section(user, round_, section)
+    return unit is not None and can_view_unit_result(user, round_, unit)
+
+
+def can_print_whole_round(user) -> bool:
+    """Every unit's documents in one batch: the administrator, the collector and the meeting."""
+    r = roles(user)
+    return r.admin or r.collector or r.meeting
+
+
+def can_follow_print_batch(user, batch) -> bool:
+    """See a batch's progress, download it and retry it: whoever asked for it, and those who may ask."""
+    return can_print_whole_round(user) or (user is not None and batch.requested_by_id == user.pk)

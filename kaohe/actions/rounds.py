@@ -19,6 +19,7 @@ from kaohe.workflow.route import check_transition
 from kaohe.workflow.states import RoundState, Step
 
 from .audit import audit
+from .print_batches import prepare_round_prints
 from .transitions import do_transition
 
 
@@ -86,7 +87,10 @@ def do_decide_round(round_, *, resolution: str, meeting_date: date | None, actin
         round_.resolution, round_.meeting_date = resolution.strip(), meeting_date
         round_._change_reason = "resolution"
         round_.save(update_fields=["resolution", "meeting_date"])
-    return do_transition(round_, Step.DECIDE, acting_user=acting_user, comment=resolution.strip())
+    state = do_transition(round_, Step.DECIDE, acting_user=acting_user, comment=resolution.strip())
+    if state == RoundState.DECIDED:  # decided documents do not change: have a worker lay them out for printing
+        transaction.on_commit(lambda: prepare_round_prints(round_.pk))
+    return state
 
 
 @transaction.atomic

@@ -372,8 +372,10 @@ def verify_signature(request, pk: int):
     outcome = verify(signature)
     if request.GET.get("format") == "json":
         return JsonResponse(outcome)
-    return render(request, "kaohe/verify.html", {"signature": signature, "outcome": outcome,
-                                                 "signed": _signed_summary(signature.content)})
+    code = (request.GET.get("code") or "")[:20]  # a printed document's verification code, from its QR code
+    printed = signature.prints.select_related("format").filter(code=code).first() if code else None
+    return render(request, "kaohe/verify.html", {"signature": signature, "outcome": outcome, "code": code,
+                                                 "printed": printed, "signed": _signed_summary(signature.content)})
 
 
 def _signed_summary(content: dict) -> list[tuple[str, str, int]]:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kaohe', '0007_ledger_row_identity'),
+        ('kaohe', '0008_print_formats'),
     ]
 
     operations = [

@@ -108,6 +108,7 @@ def test_the_signature_matches_dingtalks_documented_example():
 def test_a_wecom_robot_of_one_person_gets_the_text_unsigned(people, robot, settings,
                                                             django_capture_on_commit_callbacks):
     settings.REDIS_URL = ""
+    settings.KAOHE_SITE_URL = ""  # links stay relative when the site's address is not known
     WebhookEndpoint.objects.create(name="张主任", kind=WebhookEndpoint.WECOM, url=robot.url, user=people["collector"])
     with django_capture_on_commit_callbacks(execute=True):
         notify([people["collector"].pk, people["town"].pk], "2026年度考核已汇总", "/rounds/1/")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from kaohe.actions.printing import do_install_shipped_formats
 from kaohe.actions.schemes import do_load_scheme
 from kaohe.numbers import plain
 from kaohe.refusals import Refused
@@ -30,3 +31,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{size}, {scheme.method}, {scheme.sources.count()} rating sources, "
                               f"grades {'/'.join(scheme.grades.values_list('code', flat=True))}")
+        installed = do_install_shipped_formats()  # the shipped print formats, unless they are there already
+        if installed:
+            self.stdout.write(f"print formats: {', '.join(f.code for f in installed)}")
