@@ -72,8 +72,8 @@ def do_retry_print_batch(batch: PrintBatch, *, acting_user) -> PrintBatch:
     if not can_follow_print_batch(acting_user, batch):
         raise NotAllowed("print_batch_not_yours", _("Only who asked for this batch, or an administrator, retries it."))
     batch = PrintBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state != PrintBatch.FAILED:
-        raise Refused("print_batch_not_failed", _("Only a failed batch is retried."))
+    if batch.state != PrintBatch.FAILED and not batch.stalled():
+        raise Refused("print_batch_not_failed", _("Only a failed batch, or one whose worker stopped, is retried."))
     newest = current_format(batch.format.code) or batch.format
     before = {"state": batch.state, "error": batch.error, "version": batch.format.version}
     PrintBatch.objects.filter(pk=batch.pk).update(state=PrintBatch.QUEUED, error="", done=0, file="", format=newest,
@@ -89,12 +89,12 @@ def run_print_batch(pk: int) -> str:
     """The job: every document of the batch's round, merged; the batch says how far it got, and why it failed."""
     batch = PrintBatch.objects.select_related("format", "round__scheme", "requested_by").get(pk=pk)
     rows = PrintBatch.objects.filter(pk=pk)
-    rows.update(state=PrintBatch.RUNNING, done=0, error="", file="")
+    rows.update(state=PrintBatch.RUNNING, done=0, error="", file="", heartbeat_at=timezone.now())
     try:
         documents = documents_for(batch.format.subject, batch.round)
         rows.update(total=len(documents))
         printed = do_print(batch.format, batch.round, acting_user=batch.requested_by, documents=documents,
-                           progress=lambda n: rows.update(done=n))
+                           progress=lambda n: rows.update(done=n, heartbeat_at=timezone.now()))
         path = batch_path(batch)
         write_atomically(path, printed.pdf)
     except Exception as error:  # the batch keeps why; nothing is offered

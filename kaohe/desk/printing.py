@@ -210,9 +210,10 @@ def _own_batch(request, pk: int) -> PrintBatch:
 @login_required
 def batch_page(request, pk: int):
     batch = _own_batch(request, pk)
+    stalled = batch.stalled()
     return render(request, "kaohe/print_batch.html", {
-        "batch": batch, "ready": finished_file(batch) is not None,
-        "working": batch.state in {PrintBatch.QUEUED, PrintBatch.RUNNING},
+        "batch": batch, "ready": finished_file(batch) is not None, "stalled": stalled,
+        "working": batch.state in {PrintBatch.QUEUED, PrintBatch.RUNNING} and not stalled,
     })
 
 

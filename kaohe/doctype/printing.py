@@ -5,8 +5,11 @@ newest version of a code is the one in use, and every older one stays, because a
 records the exact version that laid it out.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.workflow.models import Signature
@@ -98,6 +101,11 @@ class PrintBatch(models.Model):
                                      related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The running job touches this after every document. A worker killed mid-batch stops touching it, and
+    # the batch is then reported as stopped (and may be retried) instead of running for ever.
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+
+    STALLED_AFTER = timedelta(minutes=2)  # a document takes about a second; two minutes of silence is a dead worker
 
     class Meta:
         app_label = "kaohe"
@@ -107,3 +115,8 @@ class PrintBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format.code} · {self.round} · {self.state}"
+
+    def stalled(self, now=None) -> bool:
+        """Running, but its worker has made no progress for STALLED_AFTER: the worker died."""
+        last = self.heartbeat_at or self.requested_at
+        return self.state == self.RUNNING and last is not None and (now or timezone.now()) - last > self.STALLED_AFTER
