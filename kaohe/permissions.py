@@ -144,9 +144,21 @@ def inbox_scope(user) -> dict:
 
 
 def can_verify_signature(user, signature) -> bool:
+    """Whether the signature still holds. A round's signature is checked by the bureau, and by a unit of a
+    published round (the QR code on its printed scorecard), which learns the verdict, not others' scores."""
     if signature.sheet_id:
         return can_view_sheet(user, signature.sheet)
-    return roles(user).bureau
+    round_ = signature.round
+    return roles(user).bureau or (bool(round_.published) and bool(
+        roles(user).units & set(round_.sheets.values_list("unit_id", flat=True))))
+
+
+def can_read_signed_content(user, signature) -> bool:
+    """What a signature covers: a sheet's items for who may see the sheet; a round's totals and ranks for
+    who may see its ranking."""
+    if signature.sheet_id:
+        return can_view_sheet(user, signature.sheet)
+    return roles(user).bureau and can_view_ranking(user, signature.round)
 
 
 # ------------------------------------------------------------------ rounds and sheets

@@ -23,6 +23,7 @@ from kaohe.numbers import plain
 from kaohe.permissions import (
     can_edit_sheet,
     can_record_anything,
+    can_read_signed_content,
     can_verify_signature,
     can_view_section,
     can_view_sheet,
@@ -367,7 +368,10 @@ def verify_signature(request, pk: int):
     signature = get_object_or_404(Signature.objects.select_related("sheet", "round", "user", "on_behalf_of"), pk=pk)
     if not can_verify_signature(request.user, signature):
         raise PermissionDenied
+    readable = can_read_signed_content(request.user, signature)
     if request.GET.get("format") == "content":  # exactly what was signed, for anyone who re-checks by hand
+        if not readable:
+            raise PermissionDenied
         return JsonResponse(signature.content, json_dumps_params={"ensure_ascii": False})
     outcome = verify(signature)
     if request.GET.get("format") == "json":
@@ -375,7 +379,8 @@ def verify_signature(request, pk: int):
     code = (request.GET.get("code") or "")[:20]  # a printed document's verification code, from its QR code
     printed = signature.prints.select_related("format").filter(code=code).first() if code else None
     return render(request, "kaohe/verify.html", {"signature": signature, "outcome": outcome, "code": code,
-                                                 "printed": printed, "signed": _signed_summary(signature.content)})
+                                                 "printed": printed,
+                                                 "signed": _signed_summary(signature.content) if readable else None})
 
 
 def _signed_summary(content: dict) -> list[tuple[str, str, int]]:
