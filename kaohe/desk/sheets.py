@@ -22,8 +22,8 @@ from kaohe.models import Evidence, LedgerEntry, Round, Rule, ScoreSheet, Section
 from kaohe.numbers import plain
 from kaohe.permissions import (
     can_edit_sheet,
-    can_record_anything,
     can_read_signed_content,
+    can_record_anything,
     can_verify_signature,
     can_view_section,
     can_view_sheet,
