@@ -31,6 +31,7 @@ from kaohe.scoring import (
     UnitFact,
     score_scheme,
 )
+from kaohe.scoring.batch import collector_paused
 from kaohe.scoring.spec import ROW_KINDS, Kind
 
 from .spec import scheme_spec
@@ -51,9 +52,10 @@ def score(scheme: Scheme, as_of: AsOf | None = None, group: str | None = None, e
     rows are summed in the database and only rules that read single rows load theirs.
     ``units`` limits the result to those units (their ranks are then meaningless).
     """
-    facts = load_facts(scheme, as_of, group, explain, units)
-    return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain,
-                        ratings=facts.ratings, measures=facts.measures)
+    with collector_paused():
+        facts = load_facts(scheme, as_of, group, explain, units)
+        return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain,
+                            ratings=facts.ratings, measures=facts.measures)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class _Decimals:
         self.sqlite = connection.vendor == "sqlite"
         self.scale = scale
         self.cache: dict = {}
+        self.stored_cache: dict = {}
 
     def scaled(self, value) -> Decimal:
         """A sum of whole units of 10**-scale (SQLite) or an exact DECIMAL sum (others)."""
@@ -134,9 +137,11 @@ class _Decimals:
         """One stored value: SQLite hands back a binary float, which its shortest repr recovers."""
         if value is None or not self.sqlite:
             return value
-        if isinstance(value, float):
-            return Decimal(repr(value)).quantize(QUANTUM)
-        return Decimal(value)
+        found = self.stored_cache.get(value)
+        if found is None:
+            found = Decimal(repr(value)).quantize(QUANTUM) if isinstance(value, float) else Decimal(value)
+            self.stored_cache[value] = found
+        return found
 
 
 def _unit_filter(only: list[int] | None) -> tuple[str, list[int]]:
