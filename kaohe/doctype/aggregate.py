@@ -35,6 +35,9 @@ class RuleTotal(models.Model):
         verbose_name = _("rule total")
         verbose_name_plural = _("rule totals")
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.rule_id} ≤{self.month}: {self.count}"
+
 
 class Standing(models.Model):
     scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="+", verbose_name=_("scheme"))
@@ -54,15 +57,22 @@ class Standing(models.Model):
         verbose_name = _("standing")
         verbose_name_plural = _("standings")
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} ≤{self.month}: {self.rank}"
+
 
 class ScoreState(models.Model):
     scheme = models.OneToOneField(Scheme, models.CASCADE, primary_key=True, related_name="+",
                                   verbose_name=_("scheme"))
     inputs = models.CharField(_("built from"), max_length=200)  # see kaohe.services.aggregates.inputs_mark
     ledger_high = models.BigIntegerField(_("newest ledger row"), default=0)
+    months = models.CharField(_("standings kept for months"), max_length=40, default="12")  # e.g. "6,12"
     built_at = models.DateTimeField(_("built at"), auto_now=True)
 
     class Meta:
         app_label = "kaohe"
         verbose_name = _("score state")
         verbose_name_plural = _("score states")
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id}: {self.inputs}"
