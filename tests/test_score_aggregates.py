@@ -131,3 +131,22 @@ def test_a_row_written_outside_the_actions_makes_the_stored_state_unused_until_r
     do_recompute_scores(town)
     same(stored_result(town), score(town, explain=False))
     assert Standing.objects.filter(scheme=town, month=12).count() == 6
+
+
+def test_score_recompute_rebuilds_the_stored_state_and_prints_the_same_ranking(town, people):
+    import io
+
+    from django.core.management import call_command
+
+    def run(*extra):
+        out = io.StringIO()
+        call_command("score", "--scheme", "town-2026", "--format", "csv", *extra, stdout=out)
+        return out.getvalue()
+
+    do_record_entry(town, cells=cells("西河镇", "7.a", 1, 2, 3), acting_user=people["admin"])  # builds the state
+    RuleTotal.objects.filter(scheme=town).update(count=99)  # spoil it: only a recompute can repair this
+    recomputed = run("--recompute", "--as-of", "2026-09")
+    assert ScoreState.objects.get(scheme=town).months == "9,12"
+    assert set(RuleTotal.objects.filter(scheme=town).values_list("count", flat=True)) == {1}
+    assert run("--as-of", "2026-09") == recomputed
+    assert "西河镇" in recomputed

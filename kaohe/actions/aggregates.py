@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from kaohe.models import LedgerEntry, RuleTotal, Scheme, ScoreState, Standing, Unit
 from kaohe.scoring import AsOf, Method, SchemeSpec, UnitResult, score_scheme
@@ -79,6 +79,7 @@ def refresh_standings(scheme: Scheme, from_month: int = 1) -> None:
     _restand(scheme, state, None, from_month)
 
 
+@transaction.atomic
 def do_recompute_scores(scheme: Scheme, *, months: Iterable[int] = (), acting_user=None) -> ScoreState:
     """Rebuild the totals and standings of ``scheme`` from the ledger (``score --recompute``)."""
     state = rebuild_scores(scheme, months)
