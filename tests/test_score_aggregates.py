@@ -150,3 +150,27 @@ def test_score_recompute_rebuilds_the_stored_state_and_prints_the_same_ranking(t
     assert set(RuleTotal.objects.filter(scheme=town).values_list("count", flat=True)) == {1}
     assert run("--as-of", "2026-09") == recomputed
     assert "西河镇" in recomputed
+
+
+def test_the_ranking_lookup_matches_a_full_recompute(town, people):
+    from kaohe.services.aggregates import stored_ranking
+
+    admin = people["admin"]
+    do_recompute_scores(town)
+    for unit, pick in [("城关镇", 0), ("东山镇", 1), ("西河镇", 3)]:
+        do_record_entry(town, cells=cells(unit, "3.1.c", pick, 3, 1), acting_user=admin)
+    looked_up = {r["unit"]: (r["total"], r["rank"], r["prize"]) for r in stored_ranking(town)}
+    full = score(town, explain=False)
+    assert looked_up == {u.unit: (u.total, u.rank, u.prize) for u in full.units}
+    assert looked_up["西河镇"][1] == 1  # +3 points: first of the towns
+
+
+def test_ranking_keys_sort_as_their_decimals():
+    from kaohe.actions.aggregates import ranking_key
+
+    values = [Decimal("-8.5"), Decimal("-0.0001"), Decimal(0), Decimal("0.0001"), Decimal("99.99"), Decimal(100)]
+    keys = [ranking_key([v, Decimal(1)]) for v in values]
+    assert keys == sorted(keys)
+    assert ranking_key([Decimal("1.50")]) == ranking_key([Decimal("1.5")])
+    with pytest.raises(ValueError):
+        ranking_key([Decimal("1e-11")])

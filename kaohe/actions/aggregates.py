@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from kaohe.models import LedgerEntry, RuleTotal, Scheme, ScoreState, Standing, Unit
 from kaohe.scoring import AsOf, Method, SchemeSpec, UnitResult, score_scheme
 from kaohe.scoring.batch import collector_paused
-from kaohe.scoring.ranking import group_slots, rank_keys, tie_key
+from kaohe.scoring.ranking import group_slots, tie_key
 from kaohe.scoring.serial import unit_to_data
 from kaohe.services.aggregates import YEAR_END, inputs_mark, ledger_high, month_of, spec_for
 from kaohe.services.scoring import SCALE, load_facts, month_end
@@ -90,7 +90,7 @@ def do_recompute_scores(scheme: Scheme, *, months: Iterable[int] = (), acting_us
 
 def rebuild_scores(scheme: Scheme, months: Iterable[int] = ()) -> ScoreState:
     state = ScoreState.objects.select_for_update().filter(scheme=scheme).first() or ScoreState(scheme=scheme)
-    kept = sorted({*_months(state.months if state.pk else ""), *months, YEAR_END})
+    kept = sorted({*_months(state.months), *months, YEAR_END})
     state.months = ",".join(str(m) for m in kept)
     state.ledger_high = ledger_high(scheme.pk)
     _rebuild_totals(scheme)
@@ -152,57 +152,121 @@ def _restand(scheme: Scheme, state: ScoreState, unit_ids: set[int] | None, from_
     if scheme.method != Method.POINTS:
         return  # only points schemes are scored from the ledger
     spec = spec_for(scheme, mark)
-    names = None
-    if unit_ids is not None:
-        names = sorted(Unit.objects.filter(pk__in=unit_ids).values_list("name", flat=True))
+    chosen = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+    ids = dict(chosen.values_list("name", "id"))
+    names = None if unit_ids is None else sorted(ids)
     with collector_paused():
         for month in _months(state.months):
             if month < from_month:
                 continue
             as_of = AsOf(scheme.year, month)
             facts = load_facts(scheme, as_of, explain=False, units=names, stored=True, checked=False, spec=spec)
-            result = score_scheme(spec, facts.units, facts.tallies, facts.figures, as_of, with_lines=False)
+            units = score_scheme(spec, facts.units, facts.tallies, facts.figures, as_of, with_lines=False).units
+            rows = [_standing(scheme, spec, month, ids[u.unit], u) for u in units]
             if rebuild:
                 Standing.objects.filter(scheme=scheme, month=month).delete()
-                _write_standings(scheme, spec, month, result.units, insert=True)
-                _rerank(scheme, spec, month, {u.group for u in result.units})
+                Standing.objects.bulk_create(rows, batch_size=500)
+                moved = None
             else:
-                _write_standings(scheme, spec, month, result.units, insert=False)
-                _rerank(scheme, spec, month, {u.group for u in result.units})
+                moved = _rewrite(rows)
+            for group in sorted({row.group for row in rows}):
+                if moved is not None and len(rows) == 1 and moved[0] is not None:
+                    _rerank_between(scheme, spec, month, group, *moved[0])
+                else:
+                    _rerank(scheme, spec, month, group)
 
 
-def _write_standings(scheme: Scheme, spec: SchemeSpec, month: int, units: Iterable[UnitResult], insert: bool) -> None:
-    ids = dict(Unit.objects.filter(name__in=[u.unit for u in units]).values_list("name", "id"))
-    rows = [
-        Standing(scheme=scheme, unit_id=ids[u.unit], month=month, group=u.group,
-                 eligible=not u.vetoed and not u.unscored,
-                 key=" ".join(format(k, "f") for k in tie_key(u, spec.tie_breakers)),
-                 result=unit_to_data(replace(u, rank=None, prize=None)))
-        for u in units
-    ]
-    if not insert:
-        found = set(Standing.objects.filter(scheme=scheme, month=month, unit_id__in=[r.unit_id for r in rows])
-                    .values_list("unit_id", flat=True))
-        changed = [r for r in rows if r.unit_id in found]
-        for row in changed:
-            Standing.objects.filter(scheme=scheme, month=month, unit_id=row.unit_id).update(
-                group=row.group, eligible=row.eligible, key=row.key, result=row.result)
-        rows = [r for r in rows if r.unit_id not in found]
-    Standing.objects.bulk_create(rows, batch_size=500)
+def ranking_key(values: Iterable[Decimal]) -> str:
+    """Fixed-width digits whose text order is the order of the decimals: 10**-10 steps, offset to stay positive."""
+    parts = []
+    for value in values:
+        steps = int(value.scaleb(KEY_PLACES))
+        if steps != value.scaleb(KEY_PLACES) or abs(steps) >= KEY_OFFSET:
+            raise ValueError(f"{value} does not fit a ranking key")
+        parts.append(f"{steps + KEY_OFFSET:0{KEY_WIDTH}d}")
+    return " ".join(parts)
 
 
-def _rerank(scheme: Scheme, spec: SchemeSpec, month: int, groups: set[str]) -> None:
-    """Ranks and prizes of whole groups from their stored keys; only the rows whose place moved are written."""
-    for group in sorted(groups):
-        stored = Standing.objects.filter(scheme=scheme, month=month, group=group)
-        if connection.vendor != "sqlite":
-            stored = stored.select_for_update()  # see the latest committed keys, not this transaction's snapshot
-        members = list(stored.values_list("unit_id", "key", "eligible", "rank", "prize"))
-        places = rank_keys([(unit_id, tuple(Decimal(k) for k in key.split(" ")), eligible)
-                            for unit_id, key, eligible, _rank, _prize in members], group_slots(spec, group))
-        moved = [(*places[unit_id], scheme.pk, month, unit_id)
-                 for unit_id, _key, _eligible, rank, prize in members if places[unit_id] != (rank, prize)]
-        if moved:
-            with connection.cursor() as cursor:
-                cursor.executemany(f"UPDATE {Standing._meta.db_table} SET rank = %s, prize = %s "
-                                   "WHERE scheme_id = %s AND month = %s AND unit_id = %s", moved)
+KEY_PLACES, KEY_OFFSET, KEY_WIDTH = 10, 10**20, 21
+
+
+def _standing(scheme: Scheme, spec: SchemeSpec, month: int, unit_id: int, unit: UnitResult) -> Standing:
+    return Standing(scheme=scheme, unit_id=unit_id, month=month, group=unit.group,
+                    eligible=not unit.vetoed and not unit.unscored, total=unit.total,
+                    key=ranking_key(tie_key(unit, spec.tie_breakers)),
+                    result=unit_to_data(replace(unit, rank=None, prize=None)))
+
+
+def _rewrite(rows: list[Standing]) -> list[tuple | None]:
+    """Update each unit's standing in place (insert the new ones); per row, (old key, new key) when it stayed
+    in its group and stayed ranked, else None."""
+    moved = []
+    for row in rows:
+        before = (Standing.objects.filter(scheme_id=row.scheme_id, month=row.month, unit_id=row.unit_id)
+                  .values_list("group", "eligible", "key").first())
+        if before is None:
+            row.save()
+            moved.append(None)
+            continue
+        Standing.objects.filter(scheme_id=row.scheme_id, month=row.month, unit_id=row.unit_id).update(
+            group=row.group, eligible=row.eligible, total=row.total, key=row.key, result=row.result)
+        same_place = before[0] == row.group and before[1] and row.eligible
+        moved.append((before[2], row.key) if same_place else None)
+    return moved
+
+
+def _rerank_between(scheme: Scheme, spec: SchemeSpec, month: int, group: str, old: str, new: str) -> None:
+    """One ranked unit's key went from ``old`` to ``new``: only the ranked units between the two can move.
+
+    A rank is one plus the number of greater keys, so units above both keys and below both keep theirs.
+    """
+    low, high = min(old, new), max(old, new)
+    table, key, grp = Standing._meta.db_table, connection.ops.quote_name("key"), connection.ops.quote_name("group")
+    where = f"scheme_id = %s AND month = %s AND {grp} = %s AND eligible = %s"
+    params = [scheme.pk, month, group, True]
+    locking = "" if connection.vendor == "sqlite" else " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {where} AND {key} > %s", [*params, high])
+        above = cursor.fetchone()[0]
+        cursor.execute(f"SELECT unit_id, {key}, rank, prize FROM {table} WHERE {where} AND {key} >= %s "
+                       f"AND {key} <= %s ORDER BY {key} DESC{locking}", [*params, low, high])
+        between = cursor.fetchall()
+        _write_places(cursor, scheme, month, _places(between, above, group_slots(spec, group)))
+
+
+def _rerank(scheme: Scheme, spec: SchemeSpec, month: int, group: str) -> None:
+    """Ranks and prizes of a whole group from its stored keys; only the rows whose place moved are written."""
+    table, key, grp = Standing._meta.db_table, connection.ops.quote_name("key"), connection.ops.quote_name("group")
+    # On MariaDB and PostgreSQL a locking read: the latest committed keys, not this transaction's snapshot.
+    locking = "" if connection.vendor == "sqlite" else " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT unit_id, {key}, rank, prize, eligible FROM {table} WHERE scheme_id = %s "
+                       f"AND month = %s AND {grp} = %s ORDER BY {key} DESC{locking}", [scheme.pk, month, group])
+        members = cursor.fetchall()
+        ranked = [row[:4] for row in members if row[4]]
+        unranked = [(unit_id, None, None) for unit_id, _k, rank, prize, ok in members
+                    if not ok and (rank, prize) != (None, None)]
+        _write_places(cursor, scheme, month, _places(ranked, 0, group_slots(spec, group)) + unranked)
+
+
+def _places(ranked: list[tuple], above: int, slots: list[int]) -> list[tuple]:
+    """(unit_id, key, rank, prize) in descending key order, ``above`` greater keys before them → the changed places.
+
+    The same rule as :func:`kaohe.scoring.ranking.rank_keys`: ties share a rank and the next one is skipped.
+    """
+    changed = []
+    previous, rank = None, 0
+    for position, (unit_id, key, old_rank, old_prize) in enumerate(ranked, start=above + 1):
+        if key != previous:
+            rank, previous = position, key
+        prize = slots[rank - 1] if rank <= len(slots) else None
+        if (rank, prize) != (old_rank, old_prize):
+            changed.append((unit_id, rank, prize))
+    return changed
+
+
+def _write_places(cursor, scheme: Scheme, month: int, changed: list[tuple]) -> None:
+    if changed:
+        cursor.executemany(f"UPDATE {Standing._meta.db_table} SET rank = %s, prize = %s "
+                           "WHERE scheme_id = %s AND month = %s AND unit_id = %s",
+                           [(rank, prize, scheme.pk, month, unit_id) for unit_id, rank, prize in changed])

@@ -45,7 +45,10 @@ class Standing(models.Model):
     month = models.PositiveSmallIntegerField(_("as of month"))
     group = models.CharField(_("group"), max_length=30)
     eligible = models.BooleanField(_("ranked"))  # neither vetoed nor unscored
-    key = models.TextField(_("ranking key"))  # the total and its tie-breakers, as exact decimal text
+    total = models.DecimalField(_("total"), max_digits=20, decimal_places=6)
+    # The total and its tie-breakers as fixed-width digits (kaohe.actions.aggregates.ranking_key): text order is
+    # ranking order, so a rank is one plus the number of greater keys.
+    key = models.CharField(_("ranking key"), max_length=255)
     result = models.JSONField(_("result"))  # the unit's result as plain data, without rank and prize
     rank = models.PositiveIntegerField(_("rank"), null=True)
     prize = models.PositiveSmallIntegerField(_("prize"), null=True)
@@ -53,7 +56,7 @@ class Standing(models.Model):
     class Meta:
         app_label = "kaohe"
         constraints = [models.UniqueConstraint(fields=["scheme", "month", "unit"], name="standing_once")]
-        indexes = [models.Index(fields=["scheme", "month", "group"], name="standing_group")]
+        indexes = [models.Index(fields=["scheme", "month", "group", "eligible", "key"], name="standing_rank")]
         verbose_name = _("standing")
         verbose_name_plural = _("standings")
 

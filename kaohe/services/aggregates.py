@@ -32,7 +32,8 @@ from kaohe.scoring.serial import unit_from_data
 from .spec import scheme_spec
 
 YEAR_END = 12
-_specs: dict[tuple[int, str], SchemeSpec] = {}  # (scheme, inputs mark) → spec; a new mark is a new entry
+_specs: dict[tuple[int, str], SchemeSpec] = {}
+_mark_sql: dict[tuple[str, int], tuple[str, tuple]] = {}  # (scheme, inputs mark) → spec; a new mark is a new entry
 
 
 def month_of(day: date, year: int) -> int:
@@ -44,21 +45,30 @@ def month_of(day: date, year: int) -> int:
 
 def inputs_mark(scheme_id: int) -> str:
     """Changes whenever anything a stored standing was scored from changes, other than the ledger; one query."""
+    key = (connection.vendor, scheme_id)
+    compiled = _mark_sql.get(key)
+    if compiled is None:  # building this query costs more than running it, and every write asks: build it once
+        compiled = _mark_sql[key] = _mark_query(scheme_id)
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return ".".join(str(part or 0) for part in cursor.fetchone())
+
+
+def _mark_query(scheme_id: int) -> tuple[str, tuple]:
+    # Newest history row first, stopping at the first of this scheme: an index walk, not a scan of the history.
     newest = {
-        "rules": Rule.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
-        "items": Indicator.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
-        "economic": EconomicIndicator.history.filter(scheme_id=scheme_id).values("scheme_id")
-        .annotate(n=Max("history_id")),
-        "figures": EconomicFigure.history.filter(scheme_id=scheme_id).values("scheme_id")
-        .annotate(n=Max("history_id")),
-        "groups": SchemeGroup.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
-        "scheme": Scheme.history.filter(id=scheme_id).values("id").annotate(n=Max("history_id")),
-        "units": Unit.history.annotate(n=F("history_id")).order_by("-history_id"),
+        "rules": Rule.history.filter(scheme_id=scheme_id),
+        "items": Indicator.history.filter(scheme_id=scheme_id),
+        "economic": EconomicIndicator.history.filter(scheme_id=scheme_id),
+        "figures": EconomicFigure.history.filter(scheme_id=scheme_id),
+        "groups": SchemeGroup.history.filter(scheme_id=scheme_id),
+        "scheme": Scheme.history.filter(id=scheme_id),
+        "units": Unit.history.all(),
     }
-    row = Scheme.objects.filter(pk=scheme_id).annotate(
-        **{f"newest_{name}": Subquery(query.values("n")[:1]) for name, query in newest.items()}
-    ).values_list(*(f"newest_{name}" for name in newest)).get()
-    return ".".join(str(part or 0) for part in row)
+    return Scheme.objects.filter(pk=scheme_id).annotate(
+        **{f"newest_{name}": Subquery(query.order_by("-history_id").values("history_id")[:1])
+           for name, query in newest.items()}
+    ).values_list(*(f"newest_{name}" for name in newest)).query.sql_with_params()
 
 
 def spec_for(scheme: Scheme, mark: str) -> SchemeSpec:
@@ -115,3 +125,21 @@ def stored_result(scheme: Scheme, as_of: AsOf | None = None) -> SchemeResult | N
         data, rank, prize = found[unit_id]
         units.append(replace(unit_from_data(data), rank=rank, prize=prize))
     return SchemeResult(scheme.code, str(as_of), as_of.year_end, tuple(units))
+
+
+def stored_ranking(scheme: Scheme, as_of: AsOf | None = None) -> list[dict] | None:
+    """Per unit its group, total, rank and prize, by group and rank: a lookup of the stored standings.
+
+    None unless stored and current. The result is the same as ranking a full recompute.
+    """
+    as_of = as_of or AsOf(scheme.year, YEAR_END)
+    if as_of.year != scheme.year:
+        return None
+    state = current_state(scheme.pk)
+    if state is None or state.inputs != inputs_mark(scheme.pk):
+        return None
+    rows = list(Standing.objects.filter(scheme=scheme, month=as_of.month)
+                .order_by("group", F("rank").asc(nulls_last=True), "-total", "unit__name")
+                .values("unit__name", "group", "total", "rank", "prize", "eligible"))
+    return [{"unit": r["unit__name"], "group": r["group"], "total": r["total"], "rank": r["rank"],
+             "prize": r["prize"], "vetoed": not r["eligible"]} for r in rows] or None

@@ -103,14 +103,15 @@ def load_facts(
         cutoff = month_end(as_of)
         return Facts(spec, as_of, unit_facts, [], [], _ratings(scheme, cutoff, names, rules, only),
                      _measures(scheme, cutoff, names, rules, objectives=spec.method == Method.OBJECTIVES))
-    row_rules = set(scheme.rules.filter(kind__in=[*ROW_KINDS, Kind.VETO]).values_list("id", flat=True))
+    kinds = {rule.code: rule.kind for rule in spec.rules}  # the spec knows each rule's kind: no query for it
+    row_rules = {pk for pk, code in rules.items() if kinds.get(code) in (*ROW_KINDS, Kind.VETO)}
 
     cutoff = month_end(as_of)
     only = sorted(names) if units is not None else None  # a few units: ask the database for theirs only
     if explain:
         rows = _rows(scheme.pk, cutoff, None, row_rules, only)
     else:
-        latest_only = set(scheme.rules.filter(kind=Kind.PROPORTIONAL).values_list("id", flat=True))
+        latest_only = {pk for pk, code in rules.items() if kinds.get(code) == Kind.PROPORTIONAL}
         rows = _rows(scheme.pk, cutoff, row_rules - latest_only, row_rules, only)
         rows.update(_latest_rows(scheme.pk, cutoff, latest_only, only))
     if stored and not explain and as_of.year == scheme.year and (not checked or current_state(scheme.pk)):
