@@ -169,10 +169,11 @@ def _restand(scheme: Scheme, state: ScoreState, unit_ids: set[int] | None, from_
                 moved = None
             else:
                 moved = _rewrite(rows)
-            for group in sorted({row.group for row in rows}):
-                if moved is not None and len(rows) == 1 and moved[0] is not None:
-                    _rerank_between(scheme, spec, month, group, *moved[0])
-                else:
+            if moved is not None and len(rows) == 1 and moved[0] is not None:
+                if moved[0] != UNRANKED:  # an unranked unit that stays unranked moves no one
+                    _rerank_between(scheme, spec, month, rows[0].group, *moved[0])
+            else:
+                for group in sorted({row.group for row in rows}):
                     _rerank(scheme, spec, month, group)
 
 
@@ -188,6 +189,7 @@ def ranking_key(values: Iterable[Decimal]) -> str:
 
 
 KEY_PLACES, KEY_OFFSET, KEY_WIDTH = 10, 10**20, 21
+UNRANKED = ()
 
 
 def _standing(scheme: Scheme, spec: SchemeSpec, month: int, unit_id: int, unit: UnitResult) -> Standing:
@@ -198,8 +200,8 @@ def _standing(scheme: Scheme, spec: SchemeSpec, month: int, unit_id: int, unit: 
 
 
 def _rewrite(rows: list[Standing]) -> list[tuple | None]:
-    """Update each unit's standing in place (insert the new ones); per row, (old key, new key) when it stayed
-    in its group and stayed ranked, else None."""
+    """Update each unit's standing in place (insert the new ones). Per row: (old key, new key) when it stayed
+    ranked in its group, UNRANKED when it stayed unranked (vetoed) in its group, else None."""
     moved = []
     for row in rows:
         before = (Standing.objects.filter(scheme_id=row.scheme_id, month=row.month, unit_id=row.unit_id)
@@ -210,8 +212,10 @@ def _rewrite(rows: list[Standing]) -> list[tuple | None]:
             continue
         Standing.objects.filter(scheme_id=row.scheme_id, month=row.month, unit_id=row.unit_id).update(
             group=row.group, eligible=row.eligible, total=row.total, key=row.key, result=row.result)
-        same_place = before[0] == row.group and before[1] and row.eligible
-        moved.append((before[2], row.key) if same_place else None)
+        if before[0] != row.group or before[1] != row.eligible:
+            moved.append(None)
+        else:
+            moved.append((before[2], row.key) if row.eligible else UNRANKED)
     return moved
 
 
