@@ -19,7 +19,5 @@ run:              ## SQLite, the town scheme and a demo year, on http://127.0.0.
 	$(PY) manage.py load_demo --year 2026
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-bench:
-	$(PY) bench/score.py
-	$(PY) bench/import.py
-	$(PY) bench/appraisal.py
+bench:           ## every benchmark and one table (SQLite, and $$DATABASE_URL too when set)
+	$(PY) bench/all.py

@@ -47,14 +47,16 @@ def absorb_ledger_rows(scheme: Scheme, rows: Iterable[LedgerFact], newest_id: in
         rebuild_scores(scheme)  # never built: build from the whole ledger once, these rows included
         return
     cells: dict[tuple[int, int], dict[int, list[int]]] = defaultdict(dict)
+    months: dict[date, int] = {}
+    scaled: dict[Decimal | None, int] = {}  # a file repeats a few dates and amounts many times
     for unit_id, rule_id, day, quantity, points in rows:
-        month = month_of(day, scheme.year)
+        month = months.get(day) or months.setdefault(day, month_of(day, scheme.year))
         if month > YEAR_END:
             continue
         cell = cells[(unit_id, rule_id)].setdefault(month, [0, 0, 0])
         cell[0] += 1
-        cell[1] += _scaled(quantity)
-        cell[2] += _scaled(points)
+        cell[1] += scaled[quantity] if quantity in scaled else scaled.setdefault(quantity, _scaled(quantity))
+        cell[2] += scaled[points] if points in scaled else scaled.setdefault(points, _scaled(points))
     _add_to_totals(scheme.pk, cells)
     state.ledger_high = max(state.ledger_high, newest_id)
     first = min((m for months in cells.values() for m in months), default=YEAR_END + 1)

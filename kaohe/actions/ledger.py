@@ -23,6 +23,7 @@ from kaohe.imports.outcome import ImportOutcome
 from kaohe.models import Evidence, ImportBatch, LedgerEntry, Rule, Scheme, ScoreSheet
 from kaohe.permissions import can_record, can_record_anything
 from kaohe.refusals import NotAllowed, Refused
+from kaohe.scoring.batch import collector_paused
 from kaohe.workflow.states import RoundState
 
 from .aggregates import absorb_ledger_rows
@@ -149,6 +150,7 @@ class _NothingNew(Exception):
     """Every row was written meanwhile by a concurrent import of the same rows; roll this one back."""
 
 
+@collector_paused()  # a large file makes a few hundred thousand short-lived objects, none in a cycle
 def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) -> ImportOutcome:
     """A whole file, all rows or none. Rows already in the ledger (by their identity: unit, rule, date,
     quantity, points, note) are not written again, whatever file or order they come in."""

@@ -110,15 +110,16 @@ class _Plan:
         dispatch, memo = self.dispatch, self.memo
         vetoes = {}
         for tally in tallies:
-            entry = dispatch.get(tally.rule)
+            code = tally[1]  # by position: a named tuple's attribute costs a descriptor call per tally
+            entry = dispatch.get(code)
             if entry is None:
-                if tally.rule in self.veto_set:
-                    vetoes[tally.rule] = tally
+                if code in self.veto_set:
+                    vetoes[code] = tally
                 continue
             position, item, effect_of, rule, ctx, by_sums = entry
             if by_sums:
                 # Most tallies repeat a few (rule, quantity, points) combinations; the kinds are pure.
-                key = (tally.rule, tally.quantity, tally.points)
+                key = (code, tally[3], tally[4])
                 effect = memo.get(key)
                 if effect is None:
                     effect = memo[key] = effect_of(rule, tally, ctx)

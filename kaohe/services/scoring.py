@@ -187,14 +187,17 @@ def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, deci
     """(unit_id, rule_id, count, quantity, points) rows → tallies, each distinct sum made a Decimal once."""
     scaled, cache = decimals.scaled, decimals.cache
     row_rules = {r for _u, r in rows}
+    make, no_rows = tuple.__new__, ()  # Tally's generated __new__ costs a Python call per group; this does not
     tallies = []
     append = tallies.append
     for u, r, n, q, p in fetched:
-        if u not in names:
+        name = names.get(u)
+        if name is None:
             continue
         quantity = cache[q] if q in cache else scaled(q)
         points = cache[p] if p in cache else scaled(p)
-        append(Tally(names[u], rules[r], n, quantity, points, tuple(rows.get((u, r), ())) if r in row_rules else ()))
+        append(make(Tally, (name, rules[r], n, quantity, points,
+                            tuple(rows.get((u, r), no_rows)) if r in row_rules else no_rows)))
     return tallies
 
 
