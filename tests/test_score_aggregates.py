@@ -174,3 +174,19 @@ def test_ranking_keys_sort_as_their_decimals():
     assert ranking_key([Decimal("1.50")]) == ranking_key([Decimal("1.5")])
     with pytest.raises(ValueError):
         ranking_key([Decimal("1e-11")])
+
+
+def test_amounts_set_on_a_sheet_reach_the_stored_totals(round_, people):
+    from kaohe.actions.sheets import AmountChange, do_set_amounts
+    from kaohe.models import ScoreSheet
+
+    town = round_.scheme
+    do_recompute_scores(town)
+    sheet = ScoreSheet.objects.get(round=round_, section__code="anquan", unit__name="城关镇")
+    rule = town.rules.get(code="7.a")
+    for points in (Decimal(-3), Decimal("-1.5")):  # the second reverses the first and states the new amount
+        sheet.refresh_from_db()
+        do_set_amounts([AmountChange(sheet, rule, points, "late", sheet.version)], acting_user=people["staff2"])
+    total = RuleTotal.objects.get(scheme=town, unit__name="城关镇", rule=rule, month=12)
+    assert (total.count, total.points) == (3, -15000)
+    same(stored_result(town), score(town, explain=False))

@@ -100,8 +100,9 @@ def rebuild_scores(scheme: Scheme, months: Iterable[int] = ()) -> ScoreState:
     return state
 
 
-def _scaled(value: Decimal | None) -> int:
-    return 0 if value is None else int(value.scaleb(SCALE).to_integral_value())
+def _scaled(value: Decimal | int | None) -> int:
+    """Whole ten-thousandths; a model instance may still hold the int it was created with."""
+    return 0 if value is None else int(Decimal(value).scaleb(SCALE).to_integral_value())
 
 
 def _months(text: str) -> list[int]:

@@ -5,6 +5,9 @@ answers without touching the table. On SQLite, where DECIMAL columns are stored 
 floats, each value is rounded to whole ten-thousandths before summing: every term and every
 partial sum is then an integer-valued float below 2**53, so the sum is exact. MariaDB and
 PostgreSQL sum DECIMAL exactly by themselves.
+
+With ``stored=True`` the same per (unit, rule) sums are read from the totals every ledger write keeps
+(``kaohe.doctype.aggregate``): one indexed lookup per as-of month instead of a GROUP BY of the ledger.
 """
 
 from __future__ import annotations
@@ -83,7 +86,11 @@ def load_facts(
     checked: bool = True,
     spec: SchemeSpec | None = None,
 ) -> Facts:
-    """Everything the engine needs to score ``scheme``, read from the database."""
+    """Everything the engine needs to score ``scheme``, read from the database.
+
+    ``stored``: the sums come from the stored totals (checked current first, unless ``checked`` is False,
+    as when the action that keeps them current is the caller). ``spec``: the scheme's spec, if already built.
+    """
     spec = spec or scheme_spec(scheme)
     as_of = as_of or AsOf(scheme.year, 12)
     groups = [g.code for g in spec.groups]
