@@ -74,7 +74,7 @@ def main() -> None:
     lookup_s, looked_up = best_of(3, lambda: stored_ranking(scheme))
     assert looked_up is not None
 
-    units = list(scheme.groups.values_list("group__units__name", flat=True))
+    units = [name for name in scheme.groups.values_list("group__units__name", flat=True) if name]
     rules = list(scheme.rules.filter(kind__in=["per_occurrence", "one_off", "discretionary"])
                  .values_list("code", "kind", "min_points"))
     # Time the part this write path adds (totals, re-score, re-rank) apart from the action's own checks.
