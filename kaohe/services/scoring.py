@@ -302,7 +302,8 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
     sources = dict(scheme.sources.values_list("id", "code"))
     decimals = _Decimals(RATING_SCALE)
     scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each
-    return [RatingTally(names[u], rules[r], sources[s], g, n, cache[t] if t in cache else scaled(t))
+    make = tuple.__new__  # RatingTally's generated __new__ costs a Python call per group; this does not
+    return [make(RatingTally, (names[u], rules[r], sources[s], g, n, cache[t] if t in cache else scaled(t)))
             for u, r, s, g, n, t in fetched if u in names]
 
 
