@@ -19,6 +19,14 @@ from kaohe.services.scoring import score
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fresh_specs():
+    """Ids repeat between rolled-back tests, so a spec remembered under its inputs mark must not carry over."""
+    from kaohe.services import aggregates
+
+    aggregates._specs.clear()
+
 UNITS = ["城关镇", "东山镇", "西河镇", "南湖镇", "开发区", "县机械厂"]
 # one of each kind the ledger feeds: once, per occurrence, a count threshold, a completion ratio, amounts, a veto
 RULES = ["1.1.a", "1.3.a", "10.2.b", "5.b", "3.1.c", "7.a", "veto.accident"]
