@@ -22,8 +22,6 @@ run:              ## SQLite, the town scheme and a demo year, on http://127.0.0.
 worker:           ## the job worker (robot messages, batch PDFs, large imports); needs REDIS_URL
 	$(PY) manage.py rqworker default print
 
-bench:
-	$(PY) bench/score.py
-	$(PY) bench/import.py
-	$(PY) bench/appraisal.py
+bench:           ## every benchmark and one table (SQLite, and $$DATABASE_URL too when set)
+	$(PY) bench/all.py
 	$(PY) bench/print.py

@@ -50,3 +50,14 @@ def best_of(runs: int, fn) -> tuple[float, object]:
         value = fn()
         best = min(best, time.perf_counter() - start)
     return best, value
+
+
+def summary(bench: str, measured: str, seconds: float, baseline: str, baseline_seconds: float, target: str) -> None:
+    """One line for ``make bench``'s table (bench/all.py), after the bench's own report."""
+    import json
+
+    from django.db import connection
+
+    print("@@ " + json.dumps({"bench": bench, "database": connection.vendor, "measured": measured,
+                              "seconds": seconds, "baseline": baseline, "baseline_seconds": baseline_seconds,
+                              "ratio": seconds / baseline_seconds, "target": target}, ensure_ascii=False))

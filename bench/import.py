@@ -12,7 +12,7 @@ import io
 import random
 import time
 
-from _setup import django_on_bench_db
+from _setup import django_on_bench_db, summary
 
 
 def make_file(rows: int, rule_codes: list[str], units: list[str], fmt: str, salt: int) -> bytes:
@@ -57,6 +57,12 @@ def main() -> None:
     salt = int(time.time())  # a fresh file each run, so the fingerprint never short-circuits it
     data = make_file(args.rows, list(rules), list(units), args.format, salt)
 
+    from kaohe.actions.aggregates import do_recompute_scores
+    from kaohe.services.aggregates import current_state
+
+    if current_state(scheme.pk) is None:
+        do_recompute_scores(scheme)  # the stored totals a running system already has; the import adds to them
+
     # The baseline: the same rows, already parsed and typed, straight into the table.
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
@@ -85,7 +91,8 @@ def main() -> None:
     print(f"rows              {args.rows:,} ({args.format}, {len(data) / 1e6:.1f} MB)")
     print(f"bare executemany  {bare_s:.3f} s")
     print(f"validated import  {import_s:.3f} s")
-    print(f"ratio             {import_s / bare_s:.2f}  (target ≤ 3)")
+    print(f"ratio             {import_s / bare_s:.2f}  (target ≤ 2)")
+    summary("import", f"validated import of {args.rows:,} rows", import_s, "bare executemany", bare_s, "≤ 2")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Django discovers the models here; each concept lives in its own module under ``doctype``."""
 
+from .doctype.aggregate import RuleTotal, ScoreState, Standing
 from .doctype.appraisal import Grade, ImprovementPlan, Measurement, RaterGroup, Rating, RatingSource
 from .doctype.assessment import Evidence, Notification, Objection, PublishedResult, Round, ScoreSheet
 from .doctype.audit import AuditEvent
@@ -42,11 +43,14 @@ __all__ = [
     "Role",
     "Round",
     "Rule",
+    "RuleTotal",
     "Scheme",
     "SchemeGroup",
     "ScoreSheet",
+    "ScoreState",
     "Section",
     "Signature",
+    "Standing",
     "State",
     "Transition",
     "TransitionLog",

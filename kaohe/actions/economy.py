@@ -14,6 +14,7 @@ from kaohe.models import EconomicFigure, ImportBatch, Rule
 from kaohe.scoring import AsOf, Kind
 from kaohe.services.scoring import month_end
 
+from .aggregates import refresh_standings
 from .audit import audit
 from .locks import LockBook
 from .saving import save_with_history
@@ -59,6 +60,7 @@ def do_import_economy(data: bytes, filename: str, scheme, as_of: AsOf, *, acting
     for figure in (*new, *changed):
         figure.batch = batch
     save_with_history(EconomicFigure, new, changed, ["target", "actual", "batch"], acting_user)
+    refresh_standings(scheme, as_of.month)
     audit(acting_user, "economy.import", scheme=scheme, target=batch,
           after={"file": filename, "as_of": str(as_of), "new": len(new), "changed": len(changed)})
     return ImportOutcome("economy", len(rows), batch.pk, len(new), len(changed), len(rows) - len(new) - len(changed))

@@ -23,8 +23,10 @@ from kaohe.imports.outcome import ImportOutcome
 from kaohe.models import Evidence, ImportBatch, LedgerEntry, Rule, Scheme, ScoreSheet
 from kaohe.permissions import can_record, can_record_anything
 from kaohe.refusals import NotAllowed, Refused
+from kaohe.scoring.batch import collector_paused
 from kaohe.workflow.states import RoundState
 
+from .aggregates import absorb_ledger_rows
 from .audit import audit
 from .evidence import check_upload
 from .locks import LockBook
@@ -106,6 +108,7 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
     for upload, kind in zip(files, kinds, strict=True):
         Evidence.objects.create(entry=entry, file=upload, original_name=upload.name[:255], size=upload.size,
                                 kind=kind, uploaded_by=acting_user)
+    absorb_ledger_rows(scheme, [(row.unit_id, row.rule_id, row.date, row.quantity, row.points)], entry.pk)
     audit(acting_user, "ledger.add", scheme=scheme, target=entry,
           after={**{c: cells.get(c, "") for c in ENTRY_COLUMNS}, "id": entry.pk, "evidence": len(kinds)})
     _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id])})
@@ -135,6 +138,8 @@ def do_reverse_entry(entry: LedgerEntry, *, reason: str, acting_user) -> LedgerE
         points=-entry.points if entry.points is not None else None, date=entry.date, note=reason.strip(),
         reverses=entry, created_by=acting_user,
     )
+    absorb_ledger_rows(entry.scheme, [(entry.unit_id, entry.rule_id, reversal.date, reversal.quantity,
+                                       reversal.points)], reversal.pk)
     audit(acting_user, "ledger.reverse", scheme=entry.scheme, target=reversal,
           before={"id": entry.pk}, after={"id": reversal.pk, "reason": reversal.note})
     _bump_sheets(entry.scheme, {(entry.unit_id, section)})
@@ -145,6 +150,7 @@ class _NothingNew(Exception):
     """Every row was written meanwhile by a concurrent import of the same rows; roll this one back."""
 
 
+@collector_paused()  # a large file makes a few hundred thousand short-lived objects, none in a cycle
 def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) -> ImportOutcome:
     """A whole file, all rows or none. Rows already in the ledger (by their identity: unit, rule, date,
     quantity, points, note) are not written again, whatever file or order they come in."""
@@ -204,11 +210,24 @@ def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: li
         raise _NothingNew
     if written != len(new):
         ImportBatch.objects.filter(pk=batch.pk).update(row_count=written)
+    absorb_ledger_rows(scheme, _written_facts(batch.pk, new, written), _newest(batch.pk))
     audit(acting_user, "ledger.import", scheme=scheme, target=batch,
           after={"file": filename, "rows": len(rows), "new": written, "already": len(rows) - written})
     _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id]) for row, _i in new})
     return ImportOutcome("ledger", len(rows), batch.pk, created=written, unchanged=len(rows) - written,
                          duplicate_of=earlier if written < len(rows) else None)
+
+
+def _written_facts(batch_id: int, new: list[tuple[LedgerRow, str]], written: int) -> list[tuple]:
+    """What this import wrote: all of ``new``, or, when a concurrent import wrote some first, its own rows."""
+    if written == len(new):
+        return [(r.unit_id, r.rule_id, r.date, r.quantity, r.points) for r, _i in new]
+    return list(LedgerEntry.objects.filter(batch_id=batch_id).values_list("unit_id", "rule_id", "date", "quantity",
+                                                                           "points"))
+
+
+def _newest(batch_id: int) -> int:
+    return LedgerEntry.objects.filter(batch_id=batch_id).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 _IGNORING = {

@@ -18,6 +18,7 @@ from kaohe.permissions import can_edit_sheet, is_section_staff
 from kaohe.refusals import NotAllowed, Refused
 from kaohe.services.scoring import month_end
 
+from .aggregates import absorb_entries
 from .audit import audit
 from .ledger import EntryRejected
 from .locks import LockBook
@@ -78,6 +79,7 @@ def do_set_amounts(changes: list[AmountChange], *, acting_user, today: date | No
     if problems:
         raise EntryRejected([RowError(0, c.rule.code, str(c.points), "bad_amount", m) for c, m in problems])
     written = 0
+    created: list[LedgerEntry] = []
     touched: dict[int, ScoreSheet] = {}
     for change in changes:
         sheet = touched.get(change.sheet.pk) or ScoreSheet.objects.select_for_update().get(pk=change.sheet.pk)
@@ -91,19 +93,21 @@ def do_set_amounts(changes: list[AmountChange], *, acting_user, today: date | No
             continue
         day = _entry_date(sheet.round, today)
         for entry in live:
-            LedgerEntry.objects.create(scheme=entry.scheme, unit=entry.unit, rule=entry.rule, quantity=-entry.quantity,
-                                       points=-entry.points if entry.points is not None else None, date=day,
-                                       note=f"更正：{change.note.strip()}", reverses=entry, created_by=acting_user)
+            created.append(LedgerEntry.objects.create(
+                scheme=entry.scheme, unit=entry.unit, rule=entry.rule, quantity=-entry.quantity,
+                points=-entry.points if entry.points is not None else None, date=day,
+                note=f"更正：{change.note.strip()}", reverses=entry, created_by=acting_user))
         if change.points != 0:
-            LedgerEntry.objects.create(scheme=sheet.round.scheme, unit=sheet.unit, rule=change.rule, quantity=1,
-                                       points=change.points, date=day, note=change.note.strip(),
-                                       created_by=acting_user)
+            created.append(LedgerEntry.objects.create(
+                scheme=sheet.round.scheme, unit=sheet.unit, rule=change.rule, quantity=1, points=change.points,
+                date=day, note=change.note.strip(), created_by=acting_user))
         audit(acting_user, "sheet.amount", scheme=sheet.round.scheme, target=sheet,
               before={"rule": change.rule.code, "points": current},
               after={"rule": change.rule.code, "points": change.points, "note": change.note.strip()})
         written += 1
     for sheet in touched.values():
         _bump(sheet)
+    absorb_entries(created)
     return written
 
 

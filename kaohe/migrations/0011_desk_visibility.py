@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kaohe', '0008_print_formats'),
+        ('kaohe', '0009_score_aggregates'),
     ]
 
     operations = [

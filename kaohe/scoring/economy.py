@@ -75,6 +75,20 @@ def economic_lines(
     return lines
 
 
+def economic_effect(
+    indicators: tuple[EconomicSpec, ...], figures: dict[str, Figure], as_of: AsOf, ctx: Context
+) -> Decimal:
+    """The sum of :func:`economic_lines`' effects without building the lines (ranking needs no reasons)."""
+    total = ZERO
+    for ind in indicators:
+        fig = figures.get(ind.code)
+        if fig is None:
+            total -= ind.weight
+        else:
+            total += ctx.round(ind.weight * completion(fig.actual, expected(fig.target, as_of))) - ind.weight
+    return total
+
+
 def economic_shortfalls(
     indicators: tuple[EconomicSpec, ...], figures: dict[str, Figure], as_of: AsOf
 ) -> list[dict]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .economy import economic_lines, economic_shortfalls, latest_figures
+from .economy import economic_effect, economic_lines, economic_shortfalls, latest_figures
 from .facts import AsOf, Figure, Measure, RatingTally, Tally, UnitFact
 from .grading import grade_units
 from .kinds import EFFECTS, ZERO, Context, explain
@@ -90,6 +90,8 @@ class _Plan:
                 self.dispatch[rule.code] = (position, rule.item, EFFECTS[rule.kind], rule, contexts[rule.item],
                                             rule.kind not in ROW_KINDS)
         self.veto_rules = sorted(r.code for r in scheme.rules if r.kind == Kind.VETO)
+        self.veto_set = frozenset(self.veto_rules)
+        self.economic_codes = tuple(ind.code for ind in scheme.economic)
         children: dict[str, list[str]] = defaultdict(list)
         for item in scheme.items:
             if item.parent:
@@ -99,23 +101,25 @@ class _Plan:
             return [code] if code not in children else [c for child in children[code] for c in leaves_under(child)]
 
         self.category_leaves = {cat.code: leaves_under(cat.code) for cat in scheme.categories()}
+        self.leaf_limits = tuple((leaf, leaf.code, leaf.base, leaf.floor, leaf.cap) for leaf in self.leaves)
 
     def score_unit(self, unit: UnitFact, tallies: list[Tally], figures: list[Figure], as_of: AsOf) -> UnitResult:
         raw = dict(self.bases)
-        lines: dict[str, list[tuple[int, Line]]] = defaultdict(list)
+        lines: dict[str, list[tuple[int, Line]]] = defaultdict(list) if self.with_lines else {}
         with_lines = self.with_lines
         dispatch, memo = self.dispatch, self.memo
         vetoes = {}
         for tally in tallies:
-            entry = dispatch.get(tally.rule)
+            code = tally[1]  # by position: a named tuple's attribute costs a descriptor call per tally
+            entry = dispatch.get(code)
             if entry is None:
-                if tally.rule in self.veto_rules:
-                    vetoes[tally.rule] = tally
+                if code in self.veto_set:
+                    vetoes[code] = tally
                 continue
             position, item, effect_of, rule, ctx, by_sums = entry
             if by_sums:
                 # Most tallies repeat a few (rule, quantity, points) combinations; the kinds are pure.
-                key = (tally.rule, tally.quantity, tally.points)
+                key = (code, tally[3], tally[4])
                 effect = memo.get(key)
                 if effect is None:
                     effect = memo[key] = effect_of(rule, tally, ctx)
@@ -128,25 +132,31 @@ class _Plan:
         chosen = latest_figures(figures, as_of)
         warnings = ()
         if self.economic:
-            warnings = tuple(f"no figure for {ind.code} by {as_of}" for ind in self.scheme.economic
-                             if ind.code not in chosen)
+            warnings = tuple(f"no figure for {code} by {as_of}" for code in self.economic_codes
+                             if code not in chosen)
         for item, rule, ctx in self.economic:
-            economic = economic_lines(rule, self.scheme.economic, chosen, as_of, ctx)
-            raw[item] += sum((line.effect for line in economic), ZERO)
             if with_lines:
+                economic = economic_lines(rule, self.scheme.economic, chosen, as_of, ctx)
+                raw[item] += sum((line.effect for line in economic), ZERO)
                 lines[item].extend((-1, line) for line in economic)
+            else:
+                raw[item] += economic_effect(self.scheme.economic, chosen, as_of, ctx)
 
         items = {}
-        for leaf in self.leaves:
-            value = raw[leaf.code]
-            if leaf.code in lines or (leaf.floor is not None and value < leaf.floor) or (
-                    leaf.cap is not None and value > leaf.cap):
-                items[leaf.code] = self._finish_item(leaf, value, lines.get(leaf.code, ()))
+        for leaf, code, base, floor, cap in self.leaf_limits:
+            value = raw[code]
+            if code in lines or (floor is not None and value < floor) or (cap is not None and value > cap):
+                items[code] = self._finish_item(leaf, value, lines.get(code, ()))
             else:  # nothing to explain and nothing to hold back: the common case, kept cheap
-                items[leaf.code] = ItemResult(leaf.code, leaf.base, value, value, ())
-        categories = {code: sum((items[c].score for c in leaves), ZERO)
-                      for code, leaves in self.category_leaves.items()}
-        total = sum(categories.values(), ZERO)
+                items[code] = _item(ItemResult, (code, base, value, value, (), None))
+        categories = {}
+        total = ZERO
+        for code, leaves in self.category_leaves.items():
+            subtotal = ZERO
+            for leaf_code in leaves:
+                subtotal += items[leaf_code].score
+            categories[code] = subtotal
+            total += subtotal
 
         reasons = economic_shortfalls(self.scheme.economic, chosen, as_of)
         for code in self.veto_rules:
@@ -178,6 +188,10 @@ class _Plan:
             lines.append(Line("cap", item.cap - score, None, {"cap": item.cap}))
             score = item.cap
         return ItemResult(item.code, item.base, raw, score, tuple(lines) if lines else ())
+
+
+# A named tuple built without its generated __new__: a large scheme makes some sixty thousand per run.
+_item = tuple.__new__
 
 
 def _position(pair: tuple[int, Line]) -> int:

@@ -10,7 +10,7 @@ from .result import UnitResult
 from .spec import SchemeSpec
 
 
-def _tie_key(unit: UnitResult, breakers: tuple[str, ...]) -> tuple[Decimal, ...]:
+def tie_key(unit: UnitResult, breakers: tuple[str, ...]) -> tuple[Decimal, ...]:
     keys = [unit.total]
     for breaker in breakers:
         kind, _, code = breaker.partition(":")
@@ -36,18 +36,43 @@ def rank_units(scheme: SchemeSpec, units: list[UnitResult]) -> list[UnitResult]:
 
     ranked: dict[str, UnitResult] = {}
     for group_code, members in by_group.items():
-        group = scheme.group(group_code)
-        slots = prize_slots(group.prizes) if group else []
-        eligible = [u for u in members if not u.vetoed and not u.unscored]
-        eligible.sort(key=lambda u: u.unit)  # a stable, readable order inside a tie
-        eligible.sort(key=lambda u: _tie_key(u, scheme.tie_breakers), reverse=True)
-        previous_key, rank = None, 0
-        for position, unit in enumerate(eligible, start=1):
-            key = _tie_key(unit, scheme.tie_breakers)
-            if key != previous_key:
-                rank, previous_key = position, key
-            prize = slots[rank - 1] if rank <= len(slots) else None
-            ranked[unit.unit] = replace(unit, rank=rank, prize=prize)
+        places = rank_keys(
+            [(u.unit, tie_key(u, scheme.tie_breakers), not u.vetoed and not u.unscored) for u in members],
+            group_slots(scheme, group_code),
+        )
         for unit in members:
-            ranked.setdefault(unit.unit, replace(unit, rank=None, prize=None))
+            rank, prize = places[unit.unit]
+            ranked[unit.unit] = replace(unit, rank=rank, prize=prize)
     return [ranked[u.unit] for u in units]
+
+
+def group_slots(scheme: SchemeSpec, group_code: str) -> list[int]:
+    group = scheme.group(group_code)
+    return prize_slots(group.prizes) if group else []
+
+
+def rank_keys(members: list[tuple[str, tuple, bool]], slots: list[int]) -> dict[str, tuple[int | None, int | None]]:
+    """(unit, tie key, eligible) of one group → unit: (rank, prize); ties share a rank, the next is skipped.
+
+    The one ranking rule, whether the keys come from freshly scored units or from stored standings.
+    """
+    eligible = [(name, key) for name, key, ok in members if ok]
+    eligible.sort(key=_name)  # a stable, readable order inside a tie
+    eligible.sort(key=_key, reverse=True)
+    places: dict[str, tuple[int | None, int | None]] = {}
+    previous_key, rank = None, 0
+    for position, (name, key) in enumerate(eligible, start=1):
+        if key != previous_key:
+            rank, previous_key = position, key
+        places[name] = (rank, slots[rank - 1] if rank <= len(slots) else None)
+    for name, _tie, _ok in members:
+        places.setdefault(name, (None, None))
+    return places
+
+
+def _name(entry: tuple) -> str:
+    return entry[0]
+
+
+def _key(entry: tuple) -> tuple:
+    return entry[1]

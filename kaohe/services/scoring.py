@@ -5,6 +5,9 @@ answers without touching the table. On SQLite, where DECIMAL columns are stored 
 floats, each value is rounded to whole ten-thousandths before summing: every term and every
 partial sum is then an integer-valued float below 2**53, so the sum is exact. MariaDB and
 PostgreSQL sum DECIMAL exactly by themselves.
+
+With ``stored=True`` the same per (unit, rule) sums are read from the totals every ledger write keeps
+(``kaohe.doctype.aggregate``): one indexed lookup per as-of month instead of a GROUP BY of the ledger.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from kaohe.scoring import (
     UnitFact,
     score_scheme,
 )
+from kaohe.scoring.batch import collector_paused
 from kaohe.scoring.spec import ROW_KINDS, Kind
 
+from .aggregates import current_state, stored_totals
 from .spec import scheme_spec
 
 SCALE = 4  # the ledger's decimal places
@@ -44,16 +49,19 @@ def month_end(as_of: AsOf) -> date:
 
 
 def score(scheme: Scheme, as_of: AsOf | None = None, group: str | None = None, explain: bool = True,
-          units: list[str] | None = None) -> SchemeResult:
+          units: list[str] | None = None, *, stored: bool = False) -> SchemeResult:
     """Score ``scheme`` as of the end of ``as_of`` (default: December of its year).
 
     ``explain`` loads every ledger row so each item lists the rows behind it; without it the
     rows are summed in the database and only rules that read single rows load theirs.
     ``units`` limits the result to those units (their ranks are then meaningless).
+    ``stored``: read the per unit × rule sums from the stored totals (a lookup) when they are current,
+    instead of summing the ledger; the result is the same.
     """
-    facts = load_facts(scheme, as_of, group, explain, units)
-    return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain,
-                        ratings=facts.ratings, measures=facts.measures)
+    with collector_paused():
+        facts = load_facts(scheme, as_of, group, explain, units, stored=stored)
+        return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain,
+                            ratings=facts.ratings, measures=facts.measures)
 
 
 @dataclass(frozen=True)
@@ -73,9 +81,17 @@ def load_facts(
     group: str | None = None,
     explain: bool = True,
     units: list[str] | None = None,
+    *,
+    stored: bool = False,
+    checked: bool = True,
+    spec: SchemeSpec | None = None,
 ) -> Facts:
-    """Everything the engine needs to score ``scheme``, read from the database."""
-    spec = scheme_spec(scheme)
+    """Everything the engine needs to score ``scheme``, read from the database.
+
+    ``stored``: the sums come from the stored totals (checked current first, unless ``checked`` is False,
+    as when the action that keeps them current is the caller). ``spec``: the scheme's spec, if already built.
+    """
+    spec = spec or scheme_spec(scheme)
     as_of = as_of or AsOf(scheme.year, 12)
     groups = [g.code for g in spec.groups]
     if group:
@@ -94,28 +110,34 @@ def load_facts(
         cutoff = month_end(as_of)
         return Facts(spec, as_of, unit_facts, [], [], _ratings(scheme, cutoff, names, rules, only),
                      _measures(scheme, cutoff, names, rules, objectives=spec.method == Method.OBJECTIVES))
-    row_rules = set(scheme.rules.filter(kind__in=[*ROW_KINDS, Kind.VETO]).values_list("id", flat=True))
+    kinds = {rule.code: rule.kind for rule in spec.rules}  # the spec knows each rule's kind: no query for it
+    row_rules = {pk for pk, code in rules.items() if kinds.get(code) in (*ROW_KINDS, Kind.VETO)}
 
     cutoff = month_end(as_of)
     only = sorted(names) if units is not None else None  # a few units: ask the database for theirs only
     if explain:
         rows = _rows(scheme.pk, cutoff, None, row_rules, only)
     else:
-        latest_only = set(scheme.rules.filter(kind=Kind.PROPORTIONAL).values_list("id", flat=True))
+        latest_only = {pk for pk, code in rules.items() if kinds.get(code) == Kind.PROPORTIONAL}
         rows = _rows(scheme.pk, cutoff, row_rules - latest_only, row_rules, only)
-        rows.update(_latest_rows(scheme.pk, cutoff, latest_only))
-    tallies = _tallies(scheme.pk, cutoff, names, rules, rows, only)
-    figures = _figures(scheme.pk, names, as_of)
+        rows.update(_latest_rows(scheme.pk, cutoff, latest_only, only))
+    if stored and not explain and as_of.year == scheme.year and (not checked or current_state(scheme.pk)):
+        tallies = _tally_list(stored_totals(scheme.pk, as_of.month, only), names, rules, rows, _Decimals(integers=True))
+    else:
+        tallies = _tallies(scheme.pk, cutoff, names, rules, rows, only)
+    figures = _figures(scheme.pk, names, as_of, only)
     return Facts(spec, as_of, unit_facts, tallies, figures)
 
 
 class _Decimals:
     """Exact Decimals from what the driver returns, remembering each distinct value once."""
 
-    def __init__(self, scale: int = SCALE) -> None:
+    def __init__(self, scale: int = SCALE, integers: bool = False) -> None:
         self.sqlite = connection.vendor == "sqlite"
+        self.integers = integers or self.sqlite  # sums in whole units of 10**-scale
         self.scale = scale
         self.cache: dict = {}
+        self.stored_cache: dict = {}
 
     def scaled(self, value) -> Decimal:
         """A sum of whole units of 10**-scale (SQLite) or an exact DECIMAL sum (others)."""
@@ -123,7 +145,7 @@ class _Decimals:
         if found is None:
             if value is None:
                 found = Decimal(0)
-            elif self.sqlite:
+            elif self.integers:
                 found = Decimal(int(value)).scaleb(-self.scale)
             else:
                 found = value
@@ -134,9 +156,12 @@ class _Decimals:
         """One stored value: SQLite hands back a binary float, which its shortest repr recovers."""
         if value is None or not self.sqlite:
             return value
-        if isinstance(value, float):
-            return Decimal(repr(value)).quantize(QUANTUM)
-        return Decimal(value)
+        if not isinstance(value, float):
+            return Decimal(value)
+        found = self.stored_cache.get(value)  # floats only: 1 and 1.0 are equal keys but not equal Decimals
+        if found is None:
+            found = self.stored_cache[value] = Decimal(repr(value)).quantize(QUANTUM)
+        return found
 
 
 def _unit_filter(only: list[int] | None) -> tuple[str, list[int]]:
@@ -162,27 +187,35 @@ def _tallies(scheme_id: int, cutoff: date, names: dict, rules: dict, rows: dict,
     with connection.cursor() as cursor:
         cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff), *extra])
         fetched = cursor.fetchall()
-    decimals = _Decimals()
-    scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each
+    return _tally_list(fetched, names, rules, rows, _Decimals())
+
+
+def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, decimals: _Decimals) -> list[Tally]:
+    """(unit_id, rule_id, count, quantity, points) rows → tallies, each distinct sum made a Decimal once."""
+    scaled, cache = decimals.scaled, decimals.cache
     row_rules = {r for _u, r in rows}
+    make, no_rows = tuple.__new__, ()  # Tally's generated __new__ costs a Python call per group; this does not
     tallies = []
     append = tallies.append
     for u, r, n, q, p in fetched:
-        if u not in names:
+        name = names.get(u)
+        if name is None:
             continue
         quantity = cache[q] if q in cache else scaled(q)
         points = cache[p] if p in cache else scaled(p)
-        append(Tally(names[u], rules[r], n, quantity, points, tuple(rows.get((u, r), ())) if r in row_rules else ()))
+        append(make(Tally, (name, rules[r], n, quantity, points,
+                            tuple(rows.get((u, r), no_rows)) if r in row_rules else no_rows)))
     return tallies
 
 
-def _figures(scheme_id: int, names: dict, as_of: AsOf) -> list[Figure]:
+def _figures(scheme_id: int, names: dict, as_of: AsOf, only: list[int] | None = None) -> list[Figure]:
     figure = EconomicFigure._meta.db_table
     indicator = EconomicFigure._meta.get_field("indicator").related_model._meta.db_table
     sql = (f"SELECT f.unit_id, i.code, f.year, f.month, f.target, f.actual FROM {figure} f "
            f"JOIN {indicator} i ON i.id = f.indicator_id WHERE f.scheme_id = %s AND (f.year * 100 + f.month) <= %s")
+    where, extra = _unit_filter(only)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, as_of.year * 100 + as_of.month])
+        cursor.execute(sql + where.replace("unit_id", "f.unit_id"), [scheme_id, as_of.year * 100 + as_of.month, *extra])
         fetched = cursor.fetchall()
     stored = _Decimals().stored
     months: dict[tuple[int, int], AsOf] = {}
@@ -221,7 +254,8 @@ def _rows(
     return grouped
 
 
-def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int]) -> dict[tuple[int, int], list[Row]]:
+def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int],
+                 only: list[int] | None = None) -> dict[tuple[int, int], list[Row]]:
     """Only the latest live row per (unit, rule): all a completion-ratio rule reads.
 
     The ranking runs on the ``ledger_rule_latest`` index alone; only the winners are then read.
@@ -230,15 +264,16 @@ def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int]) -> dict[tuple
         return {}
     table = LedgerEntry._meta.db_table
     marks = ", ".join(["%s"] * len(rule_ids))
+    where, extra = _unit_filter(only)
     sql = (
         "SELECT id FROM ("
         "  SELECT id, ROW_NUMBER() OVER (PARTITION BY unit_id, rule_id ORDER BY date DESC, id DESC) AS position"
         f"  FROM {table} e WHERE scheme_id = %s AND rule_id IN ({marks}) AND date <= %s AND reverses_id IS NULL"
-        f"  AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.reverses_id = e.id)"
+        f"  AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.reverses_id = e.id){where.replace('unit_id', 'e.unit_id')}"
         ") latest WHERE position = 1"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, *sorted(rule_ids), connection.ops.adapt_datefield_value(cutoff)])
+        cursor.execute(sql, [scheme_id, *sorted(rule_ids), connection.ops.adapt_datefield_value(cutoff), *extra])
         ids = [pk for (pk,) in cursor.fetchall()]
         fetched = []
         for start in range(0, len(ids), 1000):
@@ -267,7 +302,8 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
     sources = dict(scheme.sources.values_list("id", "code"))
     decimals = _Decimals(RATING_SCALE)
     scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each
-    return [RatingTally(names[u], rules[r], sources[s], g, n, cache[t] if t in cache else scaled(t))
+    make = tuple.__new__  # RatingTally's generated __new__ costs a Python call per group; this does not
+    return [make(RatingTally, (names[u], rules[r], sources[s], g, n, cache[t] if t in cache else scaled(t)))
             for u, r, s, g, n, t in fetched if u in names]
 
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from kaohe.actions.aggregates import do_recompute_scores
 from kaohe.management.importing import find_scheme
 from kaohe.report.scores import as_csv, as_json, as_table
 from kaohe.scoring import AsOf
@@ -14,8 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="YYYY-MM; default December of the scheme's year")
         parser.add_argument("--group", help="only this group (town, entity, direct)")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        parser.add_argument("--recompute", action="store_true",
+                            help="score from the whole ledger and rebuild the stored totals and standings from it "
+                                 "(keeping standings for --as-of's month too)")
 
-    def handle(self, *args, scheme: str, as_of: str | None, group: str | None, format: str, **options):
+    def handle(self, *args, scheme: str, as_of: str | None, group: str | None, format: str, recompute: bool = False,
+               **options):
         found = find_scheme(scheme)
         month = None
         if as_of:
@@ -28,6 +33,9 @@ class Command(BaseCommand):
         groups = set(found.groups.values_list("group__code", flat=True))
         if group and group not in groups:
             raise CommandError(f"--group: {group!r} is not ranked in {found.code} (known: {', '.join(sorted(groups))})")
-        result = score(found, as_of=month, group=group, explain=format == "json")
+        if recompute:
+            do_recompute_scores(found, months=[month.month] if month else [])
+        # The stored totals when they are current (a lookup), else the ledger; --recompute always reads the ledger.
+        result = score(found, as_of=month, group=group, explain=format == "json", stored=not recompute)
         render = {"table": as_table, "json": as_json, "csv": as_csv}[format]
         self.stdout.write(render(result), ending="")
