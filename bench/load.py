@@ -59,6 +59,7 @@ def prepare(towns: int) -> dict:
     return {
         "ranking": pages["ranking"],
         "scheme": scheme.code,
+        "run": f"{int(time.time()):x}",  # notes unique to this run: rows of earlier runs never count
         "towns": list(Unit.objects.filter(group__code="town").values_list("name", flat=True)),
         "staff_token": do_create_token(staff, acting_user=admin).key,
         "collector_token": do_create_token(collector, acting_user=admin).key,
@@ -92,7 +93,7 @@ def client(n: int, setup: dict, tally: Tally, deadline: float) -> None:
         body = None
         if roll < WRITE_SHARE:
             kind, method = "write", "POST"
-            note = f"load-{n}-{written}"
+            note = f"load-{setup['run']}-{n}-{written}"
             written += 1
             path = "/api/v1/ledger/"
             body = json.dumps({"scheme": setup["scheme"], "unit": rnd.choice(setup["towns"]), "rule": rnd.choice(RULES),
@@ -132,6 +133,10 @@ def restart_mariadb(after: float, log: list) -> None:
     time.sleep(after)
     started = time.monotonic()
     subprocess.run(["mysqladmin", "-h127.0.0.1", "-uroot", "shutdown"], check=False, capture_output=True)
+    for _ in range(240):  # the server may still be flushing after mysqladmin returns
+        if subprocess.run(["pgrep", "-x", "mariadbd"], capture_output=True).returncode != 0:
+            break
+        time.sleep(0.25)
     subprocess.run(["start-stop-daemon", "--start", "--oknodo", "--background", "--exec", "/usr/sbin/mariadbd",
                     "--", "--user=mysql"], check=False, capture_output=True)
     for _ in range(120):
@@ -150,7 +155,8 @@ def check(setup: dict, tally: Tally) -> dict:
 
     connection.close()  # a fresh connection after a restart
     scheme = Scheme.objects.get(code=setup["scheme"])
-    stored = set(LedgerEntry.objects.filter(scheme=scheme, note__startswith="load-").values_list("note", flat=True))
+    stored = set(LedgerEntry.objects.filter(scheme=scheme, note__startswith=f"load-{setup['run']}-")
+                 .values_list("note", flat=True))
     lost = sorted(set(tally.acknowledged) - stored)
     conn = http.client.HTTPConnection("127.0.0.1", web.PORT, timeout=60)
     conn.request("GET", f"/api/v1/schemes/{scheme.code}/scores/?group=town",
@@ -217,7 +223,10 @@ def main() -> None:
     if args.fault == "worker":
         print(worker_fault(setup))
         return
-    server = web.serve()
+    log_path = ROOT / "bench" / "out" / "load-server.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("wb")
+    server = web.serve(log)
     tally, restarts = Tally(), []
     try:
         deadline = time.monotonic() + args.seconds
@@ -234,6 +243,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        log.close()
     total = sum(len(v) for v in tally.times.values())
     print(f"{args.clients} clients for {wall:.0f} s, gunicorn {web.WORKERS}×{web.THREADS}, "
           f"{web.ENV['DATABASE_URL'].split('@')[-1]}, Redis; {total} requests, {total / wall:.0f} req/s")
@@ -248,7 +258,7 @@ def main() -> None:
     print(f"  answers other than 200/201: {errors or 'none'}")
     if restarts:
         print(f"  MariaDB restarted in {restarts[0]:.1f} s during the run")
-    print(f"  unclear errors (500 or a traceback): {len(tally.bad_bodies)}")
+    print(f"  unclear errors (500 or a traceback): {len(tally.bad_bodies)}; server log: {log_path.relative_to(ROOT)}")
     print(f"  writes acknowledged {outcome['acknowledged']}, in the database {outcome['stored']}, "
           f"acknowledged but lost {len(outcome['lost'])}; served scores equal a fresh recompute: "
           f"{outcome['scores_equal']}")

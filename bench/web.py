@@ -119,11 +119,12 @@ def build(towns: int) -> dict:
     }
 
 
-def serve() -> subprocess.Popen:
+def serve(log=None) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:PORT; its log (the app's JSON lines) goes to ``log``, a file, if given."""
     env = {**os.environ, **ENV}
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", WORKERS, "--threads", THREADS,
-         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"], cwd=ROOT, env=env)
+         "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"], cwd=ROOT, env=env, stderr=log)
     for _ in range(100):
         try:
             http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/login/")
