@@ -19,10 +19,12 @@ Every request goes to 127.0.0.1 only.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
@@ -170,9 +172,15 @@ def check(setup: dict, tally: Tally) -> dict:
             "scores_equal": served == fresh}
 
 
+def _descendants(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    return [d for child in map(int, found) for d in (*_descendants(child), child)]
+
+
 def worker_fault(setup: dict) -> str:
     """Every town's scorecard as one batch on the print queue; SIGKILL the worker (and its work horse)
     mid-batch; the batch must then be reported stopped, offer nothing, and finish whole when retried."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
 
     from kaohe.actions.print_batches import do_retry_print_batch, do_start_print_batch, finished_file
@@ -182,15 +190,19 @@ def worker_fault(setup: dict) -> str:
     admin = get_user_model().objects.get(username="bench-admin")
     round_ = Round.objects.get(name="基准测试轮次")
     batch = do_start_print_batch(current_format("scorecard"), round_, acting_user=admin)
+    render_cache = Path(settings.MEDIA_ROOT) / "print-cache"
+    shutil.rmtree(render_cache, ignore_errors=True)  # cold: every card laid out again, so the kill lands mid-batch
     env = {**os.environ, **web.ENV}
     worker = subprocess.Popen([sys.executable, "manage.py", "rqworker", "print", "--burst"], cwd=ROOT, env=env,
                               start_new_session=True)
-    for _ in range(600):  # kill it once it is well into the batch
+    for _ in range(600):  # kill it once it is into the batch
         time.sleep(0.1)
         seen = PrintBatch.objects.get(pk=batch.pk)
-        if seen.total and seen.done >= seen.total // 3:
+        if seen.state == PrintBatch.RUNNING and seen.done >= max(1, seen.total // 4):
             break
-    os.killpg(worker.pid, signal.SIGKILL)
+    for pid in [*_descendants(worker.pid), worker.pid]:  # the work horse runs in a session of its own
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     worker.wait()
     killed = PrintBatch.objects.get(pk=batch.pk)
     lines = [f"killed at {killed.done}/{killed.total} ({killed.state}); file offered: "
