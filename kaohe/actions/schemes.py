@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.doctype.definition import DEFINITION, NESTED
 from kaohe.models import (
     EconomicIndicator,
     Grade,
@@ -34,16 +35,6 @@ from kaohe.services.spec import scheme_spec
 from .audit import audit
 from .locks import LockBook
 
-# What defines a scheme, in the order a copy creates it: (model, the field pointing at the scheme or parent).
-DEFINITION = [
-    (SchemeGroup, "scheme"),
-    (EconomicIndicator, "scheme"),
-    (Grade, "scheme"),
-    (Indicator, "scheme"),
-    (Rule, "scheme"),
-    (RatingSource, "scheme"),
-]
-NESTED = {RatingSource: [(RaterGroup, "source")]}
 REMAPPED = {Indicator: {"parent_id"}, Rule: {"indicator_id"}}
 
 

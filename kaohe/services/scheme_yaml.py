@@ -15,6 +15,8 @@ from enum import Enum
 import yaml
 from django.db import models
 
+from kaohe.doctype.definition import DEFINITION
+from kaohe.doctype.definition import NESTED as NESTED_RECORDS
 from kaohe.models import (
     EconomicIndicator,
     Grade,
@@ -31,16 +33,13 @@ from kaohe.models import (
 from kaohe.workflow.models import Workflow
 
 FORMAT = 1
+# The file's key for each record kind that defines a scheme, as a person would name the list.
+KEYS = {SchemeGroup: "groups", EconomicIndicator: "economic_indicators", Grade: "grades", Indicator: "indicators",
+        Rule: "rules", RatingSource: "rating_sources", RaterGroup: "rater_groups"}
 # (file key, model, the field pointing at its parent) in the order an import creates them.
-PARTS = [
-    ("groups", SchemeGroup, "scheme"),
-    ("economic_indicators", EconomicIndicator, "scheme"),
-    ("grades", Grade, "scheme"),
-    ("indicators", Indicator, "scheme"),
-    ("rules", Rule, "scheme"),
-    ("rating_sources", RatingSource, "scheme"),
-]
-NESTED = {RatingSource: ("rater_groups", RaterGroup, "source")}
+PARTS = [(KEYS[model], model, link) for model, link in DEFINITION]
+NESTED = {parent: (KEYS[child], child, link) for parent, children in NESTED_RECORDS.items()
+          for child, link in children}
 # How a foreign key is written: the field of the target a person reads.
 REFERENCE = {Indicator: "code", Section: "code", UnitGroup: "code", Unit: "name"}
 SHARED = [("sections", Section, ["code", "name", "collects"]), ("unit_groups", UnitGroup, ["code", "name", "order"]),
