@@ -1,0 +1,62 @@
+"""Notices are stored as a key and parameters and read in the reader's language; rounds are named apart."""
+
+import importlib
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+
+from kaohe.actions.notify import notify, notify_transition
+from kaohe.actions.rounds import do_open_round
+from kaohe.models import Notification, Profile
+
+migration = importlib.import_module("kaohe.migrations.0010_notification_keys_round_names")
+
+
+def test_a_notice_written_in_chinese_reads_in_english_for_an_english_reader(client, round_, people):
+    sheet = round_.sheets.select_related("section", "unit").get(section__code="caitong", unit__name="城关镇")
+    with translation.override("zh-hans"):  # the writer works in Chinese
+        notify_transition(sheet, "submit", people["staff"])
+    note = Notification.objects.get(user=people["head"])
+    assert (note.key, note.params["unit"]) == ("submit", "城关镇")
+    client.force_login(people["head"])
+    english = client.get(reverse("kaohe:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(reverse("kaohe:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    section = sheet.section.name
+    assert f"{section} · 城关镇: the score sheet was submitted and waits for signature" in english
+    assert f"{section} · 城关镇：评分表已提交，等待签署" in chinese
+    assert "评分表已提交" not in english
+
+
+def test_email_goes_out_in_each_recipients_language(people, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Profile.objects.create(user=people["m1"], language="en")
+    with translation.override("zh-hans"):
+        notify([people["m1"].pk, people["m2"].pk], "publish", "/", round="乡镇考核 2026")
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["m1@example.invalid"].subject == "[Assessment] 乡镇考核 2026: the results are published"
+    assert by_address["m2@example.invalid"].subject == "[考核] 乡镇考核 2026 考核结果已公布"
+
+
+def test_old_sentences_are_read_back_into_keys_and_others_shown_as_stored():
+    assert migration.key_of("财统科·城关镇 评分表被退回") == ("return", {"section": "财统科", "unit": "城关镇"})
+    assert migration.key_of("您的申诉已答复：安全科") == ("objection_answered", {"section": "安全科"})
+    assert migration.key_of("某条自由文字") is None
+    assert Notification(legacy_text="某条自由文字").text == "某条自由文字"
+
+
+def test_a_round_is_named_by_scheme_year_and_period_once_per_scheme(town, people):
+    first = do_open_round(town, acting_user=people["admin"])
+    assert first.name == f"{town.name} 2026年度考核"
+    first.state = "closed"
+    first.save()
+    second = do_open_round(town, acting_user=people["admin"])
+    assert second.name == f"{town.name} 2026年度考核 (2)"
+    second.state = "closed"
+    second.save()
+    mid = do_open_round(town, name="复核", period="mid_year", as_of_month=6, acting_user=people["admin"])
+    assert mid.name == f"{town.name} 2026年中检查（截至6月） · 复核"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(first).objects.create(scheme=town, name=first.name, opened_by=people["admin"])
