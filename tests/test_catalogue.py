@@ -59,9 +59,9 @@ def test_the_compiled_catalogue_is_current():
 
 # Text that is the same in every language: the brand, the language switch naming each language in itself, and the
 # bilingual error page that must render even when the translation machinery is what failed.
-ALLOWED_TEXT = {"考核 kaohe", "中文", "English"}
+ALLOWED_TEXT = {"考核 kaohe", "中文", "English", "· kaohe", "SHA-256"}
 ALLOWED_TEMPLATES = {"500.html"}
-VISIBLE_ATTRIBUTES = re.compile(r'\b(?:title|placeholder|alt|aria-label|value)="([^"]*)"')
+VISIBLE_ATTRIBUTES = re.compile(r'\b(?:title|placeholder|alt|aria-label)="([^"]*)"')
 LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 TAG = "\x01"  # where a template tag or variable stood: it separates literal text like an element does
 
@@ -110,7 +110,7 @@ def test_templates_mark_every_visible_text(path):
 
 # Calls whose message argument a user reads, and the index of that argument.
 MESSAGE_ARGUMENT = {"Refused": 1, "NotAllowed": 1, "ValidationError": 0, "error": 1, "success": 1, "warning": 1,
-                    "info": 1, "add_error": 1, "Problem": -1, "notify": 1}
+                    "info": 1, "add_error": 1, "fail": 2, "RowError": 4}
 SOURCES = [p for p in (ROOT / "kaohe").rglob("*.py") if "migrations" not in p.parts and "management" not in p.parts]
 
 

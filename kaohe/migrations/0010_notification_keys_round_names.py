@@ -65,6 +65,16 @@ def number_repeated_round_names(apps, schema_editor):
             Round.objects.filter(pk=round_.pk).update(name=candidate[:200])
 
 
+# Rule kinds get names people read (the choices' labels only; no column changes).
+KINDS = [("one_off", "once when it happened"), ("per_occurrence", "per occurrence"), ("tiered", "by band per row"),
+         ("proportional", "in proportion to completion"), ("count_threshold", "yearly count below a band"),
+         ("discretionary", "discretionary, with a reason"),
+         ("economic", "economic targets (time-proportional progress)"), ("veto", "one-vote veto"),
+         ("economic_veto", "economic veto (computed)"), ("rating", "ratings (360°)"), ("ratio", "actual / target"),
+         ("capped", "actual / target, capped"), ("lower_better", "target / actual (lower is better)"),
+         ("banded", "by band")]
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("kaohe", "0007_ledger_row_identity"),
@@ -84,4 +94,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(number_repeated_round_names, migrations.RunPython.noop),
         migrations.AddConstraint("round", models.UniqueConstraint(fields=("scheme", "name"),
                                                                   name="round_name_once_per_scheme")),
+        migrations.AlterField("historicalrule", "kind",
+                              models.CharField(choices=KINDS, max_length=20, verbose_name="kind")),
+        migrations.AlterField("rule", "kind", models.CharField(choices=KINDS, max_length=20, verbose_name="kind")),
     ]
