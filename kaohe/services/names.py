@@ -20,6 +20,8 @@ ENGINE_CODES = {
     "ledger": _("ledger rows"),
     "quota": _("the grade's quota is full"),
     "tie at the quota": _("a tie straddles the grade's quota"),
+    "no ratings": _("no ratings"),
+    "nothing to score": _("nothing to score"),
 }
 # Rater groups every appraisal scheme uses, named when a scheme's own row has no name.
 GROUP_CODES = {"self": _("self-assessment"), "superior": _("direct superior"), "peers": _("peers"),

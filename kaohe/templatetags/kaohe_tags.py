@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaohe.doctype.people import Role
 from kaohe.numbers import plain as plain_text
@@ -108,3 +109,10 @@ def bands_table(bands):
     rows = format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", pairs)
     return format_html('<table class="bands small"><tr><th>{}</th><th>{}</th></tr>{}</table>',
                        _("limit"), _("points"), rows)
+
+
+@register.filter
+def named_each(codes, mapping):
+    """A list of codes (rating sources left out, …) as their names, joined: 随机抽查、自评."""
+    names = [(mapping.get(c) if isinstance(mapping, dict) else None) or ENGINE_CODES.get(c) or c for c in codes or ()]
+    return pgettext_lazy("between the names of a list", ", ").join(str(n) for n in names)
