@@ -43,6 +43,12 @@ def test_the_committed_catalogue_is_complete():
     assert _entries(po, "--only-fuzzy") == []
 
 
+def test_source_strings_are_english():
+    """English is the source language (the English UI reads the msgids); a Chinese gloss inside is fine."""
+    po = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    assert [m for m in _entries(po) if not re.search(r"[A-Za-z]{2}", m) and LETTERS.search(m)] == []
+
+
 def test_every_marked_string_is_in_the_catalogue(regenerated):
     assert _entries(regenerated, "--untranslated") == [], "run makemessages and translate these"
     assert _entries(regenerated, "--only-fuzzy") == [], "gettext guessed these from similar ones: check them"
