@@ -124,3 +124,11 @@ def test_state_pills_and_steps_read_in_the_page_language(client, round_, people,
     html = page(client, people["staff"], reverse("kaohe:sheet", args=[sheet.pk]), language)
     assert f'id="sheet-state">{draft}</span>' in html
     assert f'id="sheet-submit">{submit}</button>' in html
+
+
+@pytest.mark.parametrize("language", [code for code, _ in BOTH])
+def test_grid_headers_name_items_and_rules(client, round_, people, language):
+    html = page(client, people["staff2"], reverse("kaohe:grid", args=[round_.pk, "anquan"]), language)
+    rule = round_.scheme.rules.get(code="7.a")
+    shown = rule.name if len(rule.name) <= 14 else rule.name[:13] + "…"
+    assert f'title="7.a {rule.name}">{shown} <small class="code muted">7.a</small>' in html
