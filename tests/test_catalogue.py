@@ -6,6 +6,7 @@ guesses from a similar one) and fails here until the catalogue is filled in.
 """
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -28,12 +29,20 @@ def _entries(po: Path, *flags: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory):
-    copy = tmp_path_factory.mktemp("catalogue") / "locale"
-    shutil.copytree(LOCALE, copy)
+    """``makemessages`` over a copy of the source tree, so the committed catalogue is never touched (makemessages
+    writes into every ``locale`` directory it finds under the tree it walks)."""
+    tree = tmp_path_factory.mktemp("catalogue")
+    shutil.copytree(ROOT / "kaohe", tree / "kaohe", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    copy = tree / "kaohe" / "locale"
     from django.test import override_settings
 
-    with override_settings(LOCALE_PATHS=[str(copy)]):
-        call_command("makemessages", locale=["zh_Hans"], ignore_patterns=IGNORED, verbosity=0, no_obsolete=True)
+    here = os.getcwd()
+    os.chdir(tree)
+    try:
+        with override_settings(LOCALE_PATHS=[str(copy)]):
+            call_command("makemessages", locale=["zh_Hans"], ignore_patterns=IGNORED, verbosity=0, no_obsolete=True)
+    finally:
+        os.chdir(here)
     return copy / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
