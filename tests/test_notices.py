@@ -60,3 +60,34 @@ def test_a_round_is_named_by_scheme_year_and_period_once_per_scheme(town, people
     assert mid.name == f"{town.name} 2026年中检查（截至6月） · 复核"
     with pytest.raises(IntegrityError), transaction.atomic():
         type(first).objects.create(scheme=town, name=first.name, opened_by=people["admin"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_old_sentences_into_keys_and_numbers_repeated_round_names(django_user_model):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("kaohe", "0007_ledger_row_identity")], [("kaohe", "0010_notification_keys_round_names")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    user = old.get_model("auth", "User").objects.create(username="reader")
+    Notification = old.get_model("kaohe", "Notification")
+    Notification.objects.create(user_id=user.pk, text="财统科·城关镇 评分表已签署")
+    Notification.objects.create(user_id=user.pk, text="一条手写的通知")
+    scheme = old.get_model("kaohe", "Scheme").objects.create(code="town-2026", name="乡镇考核", year=2026)
+    Round = old.get_model("kaohe", "Round")
+    for _ in range(2):
+        Round.objects.create(scheme_id=scheme.pk, name="2026年度考核", opened_by_id=user.pk)
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    rows = {n.legacy_text: (n.key, n.params) for n in new.get_model("kaohe", "Notification").objects.all()}
+    assert rows["财统科·城关镇 评分表已签署"] == ("sign", {"section": "财统科", "unit": "城关镇"})
+    assert rows["一条手写的通知"] == ("", {})
+    names = list(new.get_model("kaohe", "Round").objects.order_by("id").values_list("name", flat=True))
+    assert names == ["乡镇考核 · 2026年度考核", "乡镇考核 · 2026年度考核 (2)"]
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest for the tests after this one
