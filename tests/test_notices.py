@@ -91,3 +91,13 @@ def test_the_migration_turns_old_sentences_into_keys_and_numbers_repeated_round_
     assert names == ["乡镇考核 · 2026年度考核", "乡镇考核 · 2026年度考核 (2)"]
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest for the tests after this one
+
+
+def test_logging_in_remembers_the_language_for_email(client, people):
+    from .conftest import PASSWORD
+
+    client.post(reverse("kaohe:login"), {"username": "m1", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en")
+    assert Profile.objects.get(user=people["m1"]).language == "en"
+    client.logout()
+    client.post(reverse("kaohe:login"), {"username": "m1", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert Profile.objects.get(user=people["m1"]).language == "zh-hans"
