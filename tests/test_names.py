@@ -134,3 +134,14 @@ def test_grid_headers_name_items_and_rules(client, round_, people, language):
     # the name, cut short (with the language's ellipsis), then the code as a small label
     assert f'title="7.a {rule.name}">{rule.name[:10]}' in html
     assert re.search(r'title="7\.a [^"]+">[^<]+ <small class="code muted">7\.a</small>', html)
+
+
+@pytest.mark.parametrize("language,expected", [("zh-hans", "数量: 次数不能为负数"),
+                                               ("en", "Quantity: a count cannot be negative")])
+def test_ledger_form_errors_name_the_field_in_the_page_language(client, round_, people, language, expected):
+    client.force_login(people["staff"])
+    url = reverse("kaohe:ledger_new") + f"?scheme={round_.scheme.code}"
+    cells = {"scheme": round_.scheme.code, "unit": "城关镇", "rule": "8.1.a", "quantity": "-1", "date": "2026-03-01",
+             "note": "迟报"}
+    html = client.post(url, cells, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert expected in html

@@ -116,3 +116,13 @@ def named_each(codes, mapping):
     """A list of codes (rating sources left out, …) as their names, joined: 随机抽查、自评."""
     names = [(mapping.get(c) if isinstance(mapping, dict) else None) or ENGINE_CODES.get(c) or c for c in codes or ()]
     return pgettext_lazy("between the names of a list", ", ").join(str(n) for n in names)
+
+
+COLUMNS = {"unit": _("Unit"), "rule": _("Rule"), "quantity": _("Quantity"), "points": _("Points"), "date": _("Date"),
+           "note": _("Note"), "evidence": _("Evidence")}
+
+
+@register.filter
+def column_name(column) -> str:
+    """A form or file column (``quantity``) by the label the form shows for it (数量 / Quantity)."""
+    return str(COLUMNS.get(column, column or ""))
