@@ -20,6 +20,13 @@ from .conftest import fresh
 BOTH = [("zh-hans", "zh"), ("en", "en")]
 
 
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request in English leaves English active in this thread (LocaleMiddleware); later tests expect the default."""
+    yield
+    translation.deactivate()
+
+
 def page(client, user, url, language):
     client.force_login(user)
     return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
@@ -75,7 +82,9 @@ def test_rater_groups_sources_and_grade_reasons_are_named():
     groups = {"superior": "直接上级"}
     assert render("{{ g|named:groups }}", "en", g="superior", groups=groups) == \
         '直接上级 <small class="code muted">superior</small>'
-    assert render("{{ g|named:groups }}", "en", g="self", groups={}) == "self"  # unnamed: the code, not a blank
+    assert render("{{ g|named:groups }}", "en", g="self", groups={}) == \
+        'self-assessment <small class="code muted">self</small>'  # the shipped groups are named everywhere
+    assert render("{{ g|named:groups }}", "en", g="guests", groups={}) == "guests"  # unnamed: the code, not a blank
     assert render("{{ s|named_each:sources }}", "zh-hans", s=["spot", "self"],
                   sources={"spot": "随机抽查", "self": "自评"}) == "随机抽查、自评"
     assert render("{{ r|named:rules }}", "zh-hans", r="quota", rules={}) == \

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from kaohe.doctype.people import Role
 from kaohe.numbers import plain as plain_text
-from kaohe.services.names import ENGINE_CODES, SchemeNames
+from kaohe.services.names import ENGINE_CODES, GROUP_CODES, SchemeNames
 from kaohe.services.names import scheme_names as scheme_names_of
 from kaohe.workflow.states import state_name, step_name
 
@@ -47,7 +47,7 @@ def named(code, mapping):
     (``veto.economy``, ``floor``) named by the engine's own words, is shown as it can be."""
     if code in (None, ""):
         return ""
-    name = (mapping.get(code) if isinstance(mapping, dict) else None) or ENGINE_CODES.get(code)
+    name = (mapping.get(code) if isinstance(mapping, dict) else None) or ENGINE_CODES.get(code) or GROUP_CODES.get(code)
     if not name or str(name) == str(code):
         return code
     return format_html('{} <small class="code muted">{}</small>', name, code)
