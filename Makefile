@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: setup test run lint bench
+.PHONY: setup test run lint bench messages
 
 setup:            ## Debian packages, .venv, pinned Python packages, translations
 	bash scripts/setup.sh
@@ -23,3 +23,8 @@ bench:
 	$(PY) bench/score.py
 	$(PY) bench/import.py
 	$(PY) bench/appraisal.py
+
+messages:         ## after changing user-visible text: refresh the catalogue (translate what is new), compile it
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench \
+		--ignore=scripts --ignore=fixtures --ignore=docs
+	$(PY) manage.py compilemessages -v0 --ignore=.venv
