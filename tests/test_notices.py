@@ -101,3 +101,12 @@ def test_logging_in_remembers_the_language_for_email(client, people):
     client.logout()
     client.post(reverse("kaohe:login"), {"username": "m1", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert Profile.objects.get(user=people["m1"]).language == "zh-hans"
+
+
+def test_a_key_without_wording_still_reads_in_the_readers_language():
+    with translation.override("en"):
+        assert Notification(key="close", params={"round": "R"}).text == "R was archived"
+        assert Notification(key="close:approve", params={"round": "R"}).text == "R: step archive"
+        assert Notification(key="sign:approve", params={"round": "R"}).text == "R: step sign"
+    with translation.override("zh-hans"):
+        assert Notification(key="sign:approve", params={"round": "R"}).text == "R：步骤 签署"

@@ -7,6 +7,8 @@ Parameters are names (rounds, sections, units), which are data and stay as writt
 
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.workflow.states import step_name
+
 MESSAGES = {
     "submit": _("%(section)s · %(unit)s: the score sheet was submitted and waits for signature"),
     "sign": _("%(section)s · %(unit)s: the score sheet was signed"),
@@ -29,5 +31,5 @@ GENERIC = _("%(round)s: step %(action)s")
 def render(key: str, params: dict) -> str:
     """The notice in the active language; a parameter the wording does not use is ignored."""
     template = MESSAGES.get(key, GENERIC)
-    values = {"round": "", "section": "", "unit": "", "action": key, **(params or {})}
+    values = {"round": "", "section": "", "unit": "", "action": step_name(key), **(params or {})}
     return str(template) % values
