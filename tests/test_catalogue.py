@@ -126,6 +126,8 @@ def test_templates_mark_every_visible_text(path):
 # Calls whose message argument a user reads, and the index of that argument.
 MESSAGE_ARGUMENT = {"Refused": 1, "NotAllowed": 1, "ValidationError": 0, "error": 1, "success": 1, "warning": 1,
                     "info": 1, "add_error": 1, "fail": 2, "RowError": 4}
+# Keywords whose value a form, the admin or a page shows as a label.
+LABEL_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label", "description"}
 SOURCES = [p for p in (ROOT / "kaohe").rglob("*.py") if "migrations" not in p.parts and "management" not in p.parts]
 
 
@@ -140,6 +142,8 @@ def unmarked_python_messages(source: str) -> list[str]:
         if not isinstance(node, ast.Call):
             continue
         name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        found += [f"line {node.lineno}: {k.arg}={ast.unparse(k.value)[:60]}" for k in node.keywords
+                  if k.arg in LABEL_KEYWORDS and _literal(k.value)]
         if name not in MESSAGE_ARGUMENT:
             continue
         index = MESSAGE_ARGUMENT[name]
@@ -154,6 +158,8 @@ def test_the_python_check_finds_bare_messages():
     assert unmarked_python_messages("raise Refused('x', f'no {a}')") == ["line 1: f'no {a}'"]
     assert unmarked_python_messages("raise Refused('x', _('no %(a)s'), a=a)") == []
     assert unmarked_python_messages("messages.error(request, 'Saved')") == ["line 1: 'Saved'"]
+    assert unmarked_python_messages("forms.CharField(label='Name')") == ["line 1: label='Name'"]
+    assert unmarked_python_messages("forms.CharField(label=_('Name'))") == []
 
 
 @pytest.mark.parametrize("path", sorted(SOURCES), ids=lambda p: str(p.relative_to(ROOT)))
