@@ -110,3 +110,13 @@ def test_a_key_without_wording_still_reads_in_the_readers_language():
         assert Notification(key="sign:approve", params={"round": "R"}).text == "R: step sign"
     with translation.override("zh-hans"):
         assert Notification(key="sign:approve", params={"round": "R"}).text == "R：步骤 签署"
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("zh-hans", "已导入 3 行 台账 数据，批次 #7：新增 2，更改 0，未变 1"),
+    ("en", "imported 3 ledger rows as batch #7: 2 new, 0 changed, 1 unchanged")])
+def test_an_import_summary_names_what_was_imported_in_the_readers_language(language, expected):
+    from kaohe.imports.outcome import ImportOutcome
+
+    with translation.override(language):
+        assert ImportOutcome("ledger", 3, 7, created=2, unchanged=1).summary() == expected
