@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: setup test run lint bench worker
+.PHONY: setup test run lint bench worker messages
 
 setup:            ## Debian packages, .venv, pinned Python packages, translations
 	bash scripts/setup.sh
@@ -25,3 +25,8 @@ worker:           ## the job worker (robot messages, batch PDFs, large imports);
 bench:           ## every benchmark and one table (SQLite, and $$DATABASE_URL too when set)
 	$(PY) bench/all.py
 	$(PY) bench/print.py
+
+messages:         ## after changing user-visible text: refresh the catalogue (translate what is new), compile it
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=tests --ignore=bench \
+		--ignore=scripts --ignore=fixtures --ignore=docs
+	$(PY) manage.py compilemessages -v0 --ignore=.venv

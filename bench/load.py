@@ -188,7 +188,7 @@ def worker_fault(setup: dict) -> str:
     from kaohe.printing.render import current_format
 
     admin = get_user_model().objects.get(username="bench-admin")
-    round_ = Round.objects.get(name="基准测试轮次")
+    round_ = Round.objects.filter(scheme__code="town-2026", state="published").latest("id")
     batch = do_start_print_batch(current_format("scorecard"), round_, acting_user=admin)
     render_cache = Path(settings.MEDIA_ROOT) / "print-cache"
     shutil.rmtree(render_cache, ignore_errors=True)  # cold: every card laid out again, so the kill lands mid-batch

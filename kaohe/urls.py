@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+import kaohe.desk.language  # noqa: F401  (connects the login hook that remembers the reader's language)
 from kaohe.desk import (
     home,
     ledger,

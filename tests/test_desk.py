@@ -70,7 +70,7 @@ def test_entry_form_checks_evidence_and_names_errors(client, round_, people):
             "note": "迟报"}
     fake = SimpleUploadedFile("报表.pdf", b"MZ not a pdf")
     page = client.post(url, {**base, "evidence": fake}).content.decode()
-    assert "not a pdf file" in page
+    assert "文件内容不是 pdf 文件" in page  # the default language, like every message on the page
     assert not LedgerEntry.objects.exists()
     page = client.post(url, {**base, "quantity": "-1"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "cannot be negative" in page

@@ -137,8 +137,8 @@ def test_progress_is_reported_by_its_owner_and_reviewed_by_the_direct_superior_o
 
 
 def test_mark_all_read_marks_only_ones_own(people):
-    notify([people["staff"].pk, people["head"].pk], "x")
-    notify([people["staff"].pk], "y")
+    notify([people["staff"].pk, people["head"].pk], "publish", round="x")
+    notify([people["staff"].pk], "publish", round="y")
     assert do_mark_all_read(acting_user=people["staff"]) == 2
     assert Notification.objects.filter(read_at__isnull=True).get().user == people["head"]
     assert do_mark_all_read(acting_user=people["staff"]) == 0

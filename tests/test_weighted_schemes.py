@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kaohe.actions.appraisal import do_import_measures as import_measures
 from kaohe.actions.appraisal import do_import_objectives as import_objectives
@@ -124,11 +124,14 @@ def mbo(db):
 def test_objectives_weights_must_add_to_100_under_each_parent(mbo):
     rows = ("code,name,weight,owner,target,kind,cap\n1,公司目标,100,公司经营班子,,,\n"
             "1.1,销售,60,销售部,8000,capped,120\n1.2,生产,30,生产部,98,ratio,\n")
-    with pytest.raises(ImportRejected) as rejected:
+    with translation.override("zh-hans"), pytest.raises(ImportRejected) as rejected:
         import_objectives(csv_bytes(rows), "tree.csv", mbo)
     error = rejected.value.errors[0]
     assert (error.line, error.column, error.code) == (3, "weight", "weights_not_100")
-    assert "under 1 add to 90, not 100" in error.message
+    assert "在 1 之下的权重合计为 90，不是 100" in error.message
+    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+        import_objectives(csv_bytes(rows), "tree.csv", mbo)
+    assert "under 1 add to 90, not 100" in rejected.value.errors[0].message
     assert mbo.indicators.count() == 17  # the tree is as it was
 
 

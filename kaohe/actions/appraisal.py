@@ -4,6 +4,7 @@ the ledger: what feeds a signed sheet waits until the sheet is returned."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kaohe.imports.errors import ImportRejected, RowError
 from kaohe.imports.fields import fingerprint
@@ -111,7 +112,7 @@ def do_import_objectives(data: bytes, filename: str, scheme, *, acting_user=None
     used = set(Measurement.objects.filter(rule__in=stale_rules).values_list("rule__code", flat=True))
     if used:
         raise ImportRejected([RowError(0, "rule", code, "has_progress",
-                                       "progress is recorded against this task; keep it in the file")
+                                       _("progress is recorded against this task; keep it in the file"))
                               for code in sorted(used)])
     stale_rules.delete()
     scheme.indicators.exclude(code__in=codes).delete()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024
 SIGNATURES = {
@@ -20,11 +21,12 @@ def check_upload(upload) -> str:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     kind = EXTENSIONS.get(extension)
     if kind is None:
-        raise ValidationError(f"{name}: only pdf, png, jpg and xlsx files are accepted")
+        raise ValidationError(_("%(name)s: only pdf, png, jpg and xlsx files are accepted") % {"name": name})
     if upload.size > MAX_BYTES:
-        raise ValidationError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB")
+        raise ValidationError(_("%(name)s: larger than %(limit)s MB") % {
+                "name": name, "limit": MAX_BYTES // (1024 * 1024)})
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(sig) for sig in SIGNATURES[kind]):
-        raise ValidationError(f"{name}: the content is not a {kind} file")
+        raise ValidationError(_("%(name)s: the content is not a %(kind)s file") % {"name": name, "kind": kind})
     return kind

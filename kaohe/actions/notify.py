@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.doctype.notices import render as render_notice
 from kaohe.doctype.people import Role
 from kaohe.models import Delegation, Membership, Notification, Round
 from kaohe.refusals import NotAllowed
@@ -19,22 +20,6 @@ from kaohe.refusals import NotAllowed
 from .webhooks import queue_deliveries
 
 log = logging.getLogger(__name__)
-
-MESSAGES = {
-    "submit": "{section}·{unit} 评分表已提交，等待签署",
-    "sign": "{section}·{unit} 评分表已签署",
-    "return": "{section}·{unit} 评分表被退回",
-    "send_back": "{section}·{unit} 评分表被局长办公会议发回重评",
-    "object": "{unit} 对 {section} 评分提出申诉",
-    "collect": "{round} 已汇总，等待局长办公会议审定",
-    "reopen": "{round} 已发回重评",
-    "recollect": "{round} 因申诉改分重新汇总，等待局长办公会议审定新版本",
-    "decide": "{round} 已审定，等待公布",
-    "decide:approve": "{round} 审定：已有成员签署同意",
-    "publish": "{round} 考核结果已公布",
-    "close": "{round} 已归档",
-}
-
 
 @transaction.atomic
 def do_mark_read(note: Notification, *, acting_user) -> Notification:
@@ -83,24 +68,28 @@ def recipients(obj, action: str) -> tuple[set[int], str]:
 def notify_transition(obj, action: str, acting_user) -> None:
     users, url = recipients(obj, action)
     users.discard(acting_user.pk)
-    template = MESSAGES.get(action, "{action}")
-    text = template.format(
-        action=action,
-        round=getattr(obj, "name", None) or getattr(getattr(obj, "round", None), "name", ""),
-        section=getattr(getattr(obj, "section", None), "name", ""),
-        unit=getattr(getattr(obj, "unit", None), "name", ""),
-    )
-    notify(users, text, url)
+    notify(users, action, url,
+           round=getattr(obj, "name", None) or getattr(getattr(obj, "round", None), "name", ""),
+           section=getattr(getattr(obj, "section", None), "name", ""),
+           unit=getattr(getattr(obj, "unit", None), "name", ""))
 
 
-def notify(user_ids, text: str, url: str = "") -> None:
+def notify(user_ids, key: str, url: str = "", **params) -> None:
+    """Store the notice as ``key`` and ``params`` (names, as text) and mail each recipient in their language."""
     user_ids = sorted(set(user_ids))
-    Notification.objects.bulk_create([Notification(user_id=u, text=text, url=url) for u in user_ids])
-    queue_deliveries(user_ids, text, url)
-    emails = [e for e in get_user_model().objects.filter(pk__in=user_ids).values_list("email", flat=True) if e]
-    if emails:
+    params = {name: str(value) for name, value in params.items()}
+    Notification.objects.bulk_create([Notification(user_id=u, key=key, params=params, url=url) for u in user_ids])
+    with translation.override(settings.LANGUAGE_CODE):  # a group robot speaks the site's language
+        queue_deliveries(user_ids, render_notice(key, params), url)
+    recipients_ = (get_user_model().objects.filter(pk__in=user_ids).exclude(email="")
+                   .select_related("profile").order_by("pk"))
+    for user in recipients_:
+        language = getattr(getattr(user, "profile", None), "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            text = render_notice(key, params)
+            subject = _("[Assessment] %(text)s") % {"text": text}
         try:
-            send_mail(f"[考核] {text}", f"{text}\n{url}", settings.DEFAULT_FROM_EMAIL, emails, fail_silently=False)
+            send_mail(subject, f"{text}\n{url}", settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
         except OSError:
             # Mail is a courtesy: the inbox already holds the notice, so a mail outage must not undo the step.
             log.exception("could not send notification mail")

@@ -61,5 +61,5 @@ def do_answer_objection(objection: Objection, *, answer: str, acting_user) -> Ob
     users = Membership.objects.filter(role=Role.UNIT, unit=objection.sheet.unit).values_list("user_id", flat=True)
     url = reverse("kaohe:unit_result", args=[objection.round_id, objection.sheet.unit_id])
     section = objection.sheet.section.name
-    transaction.on_commit(lambda: notify(users, f"您的申诉已答复：{section}", url))
+    transaction.on_commit(lambda: notify(users, "objection_answered", url, section=section))
     return objection

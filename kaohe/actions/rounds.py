@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.doctype.assessment import round_name
 from kaohe.models import Indicator, Objection, PublishedResult, Round, ScoreSheet, Section, Unit
 from kaohe.permissions import can_open_round
 from kaohe.refusals import NotAllowed, Refused
@@ -34,14 +35,26 @@ def check_open_round(scheme, period: str, as_of_month: int, acting_user) -> None
         raise Refused("round_running", _("This scheme already has a round that is not closed."))
 
 
+def _unique_name(scheme, name: str) -> str:
+    taken = set(scheme.rounds.filter(name__startswith=name).values_list("name", flat=True))
+    number = 2
+    candidate = name
+    while candidate in taken:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate
+
+
 @transaction.atomic
-def do_open_round(scheme, *, name: str, period: str = "year_end", as_of_month: int = 12, due: date | None = None,
+def do_open_round(scheme, *, name: str = "", period: str = "year_end", as_of_month: int = 12, due: date | None = None,
                   objection_days: int = 7, acting_user) -> Round:
     """One sheet per (section, unit), holding the section's items; the engine fills them from the ledger.
 
-    The units are those assessed when the round opens: a unit added later is not in this round.
+    The units are those assessed when the round opens: a unit added later is not in this round. The round is
+    named by its scheme, year and period; ``name`` is an optional label after them, and a second round of the
+    same period without one is numbered, so no two rounds of a scheme share a name.
     """
     check_open_round(scheme, period, as_of_month, acting_user)
+    name = _unique_name(scheme, round_name(scheme.name, scheme.year, period, as_of_month, name))
     install_default_workflows()  # a database flushed since migrating has lost them; they come back as shipped
     round_ = Round.objects.create(scheme=scheme, name=name, period=period, as_of_month=as_of_month, due=due,
                                   objection_days=objection_days, opened_by=acting_user)

@@ -70,7 +70,7 @@ def check_amounts(changes: list[AmountChange], acting_user) -> list[tuple[Amount
 
 
 @transaction.atomic
-def do_set_amounts(changes: list[AmountChange], *, acting_user, today: date | None = None) -> int:
+def do_set_amounts(changes: list[AmountChange], *, acting_user) -> int:
     """Set discretionary amounts: earlier rows are reversed and one new row states the amount.
 
     All or nothing; a sheet saved by someone else since ``expected_version`` raises SheetConflict.
@@ -91,7 +91,7 @@ def do_set_amounts(changes: list[AmountChange], *, acting_user, today: date | No
         current = sum((e.points or Decimal(0) for e in live), Decimal(0))
         if current == change.points:
             continue
-        day = _entry_date(sheet.round, today)
+        day = _entry_date(sheet.round)
         for entry in live:
             created.append(LedgerEntry.objects.create(
                 scheme=entry.scheme, unit=entry.unit, rule=entry.rule, quantity=-entry.quantity,
@@ -111,12 +111,10 @@ def do_set_amounts(changes: list[AmountChange], *, acting_user, today: date | No
     return written
 
 
-def _entry_date(round_: Round, today: date | None) -> date:
-    """Today, held inside the round's period so the row counts for it."""
-    today = today or timezone.localdate()
-    last = month_end(round_.as_of)
-    first = date(round_.scheme.year, 1, 1)
-    return min(max(today, first), last)
+def _entry_date(round_: Round) -> date:
+    """The date the amount refers to: the last day of the round's period, not the day it was typed, so the
+    ledger and the sheet date it by the period it scores."""
+    return month_end(round_.as_of)
 
 
 def _bump(sheet: ScoreSheet) -> None:

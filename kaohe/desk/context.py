@@ -5,7 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from kaohe.models import State
 from kaohe.permissions import is_unit_only
 from kaohe.services.inbox import todo_count
-from kaohe.workflow.states import RoundState, SheetState, Step
+from kaohe.workflow.states import RoundState, SheetState, Step, state_name
 
 
 def desk(request):
@@ -24,4 +24,5 @@ def desk(request):
 
 
 def _labels(target: str) -> dict[str, str]:
-    return dict(State.objects.filter(workflow__target=target).values_list("code", "label"))
+    return {code: state_name(code, label)
+            for code, label in State.objects.filter(workflow__target=target).values_list("code", "label")}

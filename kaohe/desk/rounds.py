@@ -43,7 +43,8 @@ from .common import attempt, visible
 
 class OpenRoundForm(forms.Form):
     scheme = forms.ModelChoiceField(Scheme.objects.all(), label=_("scheme"))
-    name = forms.CharField(label=_("name"), max_length=200)
+    name = forms.CharField(label=_("label (optional, after scheme, year and period)"), max_length=60,
+                           required=False)
     period = forms.ChoiceField(choices=Round.PERIODS, label=_("period"))
     as_of_month = forms.IntegerField(min_value=1, max_value=12, initial=12, label=_("as of month"))
     due = forms.DateField(required=False, label=_("sheets due"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -17,15 +17,28 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kaohe.scoring import AsOf
 
 from .ledger import LedgerEntry
+from .notices import render as render_notice
 from .scheme import Scheme
 from .unit import Section, Unit
+
+
+def round_name(scheme_name: str, year: int, period: str, as_of_month: int, label: str = "") -> str:
+    """Scheme, year and period, so rounds can be told apart anywhere they are listed; written in the site's
+    language because it is stored. ``label`` tells apart two rounds of one period (a re-run)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if period == "mid_year":
+            name = _("%(scheme)s %(year)s mid-year check (to month %(month)s)") % {
+                "scheme": scheme_name, "year": year, "month": as_of_month}
+        else:
+            name = _("%(scheme)s %(year)s year end") % {"scheme": scheme_name, "year": year}
+    return f"{name} · {label.strip()}" if label.strip() else str(name)
 
 
 class Round(models.Model):
@@ -50,6 +63,7 @@ class Round(models.Model):
     class Meta:
         app_label = "kaohe"
         ordering = ["-opened_at"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "name"], name="round_name_once_per_scheme")]
         verbose_name = _("assessment round")
         verbose_name_plural = _("assessment rounds")
 
@@ -169,8 +183,15 @@ class Evidence(models.Model):
 
 
 class Notification(models.Model):
+    """A notice to one user: a message key and its parameters, worded in the reader's language when shown.
+
+    Rows written before notices had keys keep their finished sentence in ``legacy_text`` and show it as is.
+    """
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications")
-    text = models.CharField(_("text"), max_length=300)
+    key = models.CharField(_("message"), max_length=40, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    legacy_text = models.CharField(_("text"), max_length=300, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -183,3 +204,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def text(self) -> str:
+        """The notice in the active language."""
+        return render_notice(self.key, self.params) if self.key else self.legacy_text

@@ -97,6 +97,8 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="profile",
                                 verbose_name=_("user"))
     signature_image = models.ImageField(_("handwritten signature"), upload_to="signatures/", blank=True)
+    # The language emails are written in; the Desk follows the browser's choice. Empty: the site's default.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     class Meta:
         app_label = "kaohe"

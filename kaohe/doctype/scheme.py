@@ -16,6 +16,25 @@ from .unit import Section, Unit, UnitGroup
 POINTS = {"max_digits": 10, "decimal_places": 4}
 
 
+KIND_NAMES = {
+    Kind.ONE_OFF: _("once when it happened"),
+    Kind.PER_OCCURRENCE: _("per occurrence"),
+    Kind.TIERED: _("by band per row"),
+    Kind.PROPORTIONAL: _("in proportion to completion"),
+    Kind.COUNT_THRESHOLD: _("yearly count below a band"),
+    Kind.DISCRETIONARY: _("discretionary, with a reason"),
+    Kind.ECONOMIC: _("economic targets (time-proportional progress)"),
+    Kind.VETO: _("one-vote veto"),
+    Kind.ECONOMIC_VETO: _("economic veto (computed)"),
+    Kind.RATING: _("ratings (360°)"),
+    Kind.RATIO: _("actual / target"),
+    Kind.CAPPED: _("actual / target, capped"),
+    Kind.LOWER_BETTER: _("target / actual (lower is better)"),
+    Kind.BANDED: _("by band"),
+}
+METHOD_NAMES = {Method.POINTS: _("points"), Method.WEIGHTED: _("weighted"), Method.OBJECTIVES: _("objectives")}
+
+
 class Scheme(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -23,7 +42,7 @@ class Scheme(models.Model):
     family = models.SlugField(_("family"), max_length=30, default="town",
                               help_text=_("Which seed scheme this was built from."))
     method = models.CharField(
-        _("method"), max_length=20, choices=[(m.value, m.value) for m in Method], default=Method.POINTS,
+        _("method"), max_length=20, choices=[(m.value, METHOD_NAMES[m]) for m in Method], default=Method.POINTS,
         help_text=_("points: base ± effects, summed (towns); weighted: 0–100 weighted means (appraisal, KPIs); "
                     "objectives: one target tree scored per owner (MBO)."),
     )
@@ -111,7 +130,7 @@ class Rule(models.Model):
                                   verbose_name=_("item"))
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=[(k.value, k.value) for k in Kind])
+    kind = models.CharField(_("kind"), max_length=20, choices=[(k.value, KIND_NAMES[k]) for k in Kind])
     amount = models.DecimalField(_("amount"), **POINTS, null=True, blank=True,
                                  help_text=_("Signed points per occurrence (or at zero completion)."))
     min_points = models.DecimalField(_("minimum"), **POINTS, null=True, blank=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from kaohe.models import EconomicFigure, Scheme, Unit
 from kaohe.scoring import AsOf
 
@@ -31,25 +33,27 @@ def validate_economy(data: bytes, filename: str, scheme: Scheme, as_of: AsOf) ->
             errors.append(RowError(line, column, cells[column], code, message))
 
         if cells["unit"] not in units:
-            fail("unit", "unknown_unit" if cells["unit"] else "required", "no such unit")
+            fail("unit", "unknown_unit" if cells["unit"] else "required", _("no such unit"))
         cells["indicator"] = fold(cells["indicator"])
         if cells["indicator"] not in indicators:
             fail("indicator", "unknown_indicator",
-                 f"not an indicator of {scheme.code}; expected one of {', '.join(indicators)}")
+                 _("not an indicator of %(scheme)s; expected one of %(expected)s") % {
+                     "scheme": scheme.code, "expected": ", ".join(indicators)})
         values = {}
         for column in ("target", "actual"):
             if not cells[column]:
-                fail(column, "required", "a number is required")
+                fail(column, "required", _("a number is required"))
                 continue
             try:
                 values[column] = parse_decimal(cells[column], **column_limits(EconomicFigure, column))
             except CellError as exc:
                 fail(column, exc.code, str(exc))
         if values.get("target", Decimal(0)) < 0:
-            fail("target", "negative", "a target cannot be negative")
+            fail("target", "negative", _("a target cannot be negative"))
         key = (cells["unit"], cells["indicator"])
         if key in seen:
-            fail("indicator", "duplicate_row", f"this unit and indicator are already on line {seen[key]}")
+            fail("indicator", "duplicate_row", _("this unit and indicator are already on line %(line)s") % {
+                    "line": seen[key]})
         if len(errors) == bad:
             seen[key] = line
             rows.append((units[key[0]], indicators[key[1]], values["target"], values["actual"], key, line))

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from kaohe.models import LedgerEntry, Rule, Scheme, Unit
 from kaohe.scoring.spec import COUNT_KINDS, ENTERED_KINDS, Kind
 
@@ -71,7 +73,7 @@ class LedgerValidator:
         points = self._points(cells.get("points", ""), rule, fail)
         note = cells.get("note", "")
         if rule and rule.kind == Kind.DISCRETIONARY and not note:
-            fail("note", "missing_note", "a discretionary amount needs a reason in the note")
+            fail("note", "missing_note", _("a discretionary amount needs a reason in the note"))
         when = self._date(cells["date"], fail)
         if len(errors) > before:
             return None
@@ -84,13 +86,14 @@ class LedgerValidator:
         if found is not None:
             return found
         if not text:
-            return fail("date", "required", "a date is required")
+            return fail("date", "required", _("a date is required"))
         try:
             when = parse_date(text)
         except CellError as exc:
             return fail("date", exc.code, str(exc))
         if when.year != self.scheme.year:
-            return fail("date", "date_outside_year", f"outside the scheme's year {self.scheme.year}")
+            return fail("date", "date_outside_year", _("outside the scheme's year %(year)s") % {
+                    "year": self.scheme.year})
         self.dates[text] = when
         return when
 
@@ -106,47 +109,48 @@ class LedgerValidator:
 
     def _unit(self, name: str, fail):
         if not name:
-            return fail("unit", "required", "a unit is required")
+            return fail("unit", "required", _("a unit is required"))
         found = self.units.get(name)
         if found is None:
-            return fail("unit", "unknown_unit", "no such unit; import it first with import_units")
+            return fail("unit", "unknown_unit", _("no such unit; import it first with import_units"))
         pk, active, assessed = found
         if not active:
-            return fail("unit", "inactive_unit", "this unit is inactive")
+            return fail("unit", "inactive_unit", _("this unit is inactive"))
         if not assessed:
-            return fail("unit", "unit_not_in_scheme", "this unit's group is not assessed by this scheme")
+            return fail("unit", "unit_not_in_scheme", _("this unit's group is not assessed by this scheme"))
         return pk
 
     def _rule(self, code: str, fail):
         if not code:
-            return fail("rule", "required", "a rule code is required")
+            return fail("rule", "required", _("a rule code is required"))
         info = self.rules.get(code)
         if info is None:
             if code in self.other_codes:
-                return fail("rule", "rule_not_in_scheme", f"this rule is not part of {self.scheme.code}")
-            return fail("rule", "unknown_rule", "no rule has this code")
+                return fail("rule", "rule_not_in_scheme", _("this rule is not part of %(scheme)s") % {
+                        "scheme": self.scheme.code})
+            return fail("rule", "unknown_rule", _("no rule has this code"))
         if info.kind not in ENTERED_KINDS:
-            return fail("rule", "computed_rule", "this rule is computed from the economic figures; "
-                        "import those with import_economy")
+            return fail("rule", "computed_rule", _("this rule is computed from the economic figures; "
+                                                   "import those with import_economy"))
         return info
 
     def _quantity(self, text: str, rule: _RuleInfo | None, fail):
         if not text:
             if rule and rule.kind in QUANTITY_REQUIRED:
-                return fail("quantity", "required", "this rule needs a quantity")
+                return fail("quantity", "required", _("this rule needs a quantity"))
             return Decimal(1)
         value = self._number("quantity", text, fail)
         if value is None or rule is None:
             return value
         if rule.kind in COUNT_KINDS:
             if value < 0:
-                return fail("quantity", "negative_count", "a count cannot be negative")
+                return fail("quantity", "negative_count", _("a count cannot be negative"))
             if value != value.to_integral_value():
-                return fail("quantity", "not_whole", "a count must be a whole number")
+                return fail("quantity", "not_whole", _("a count must be a whole number"))
         if rule.kind == Kind.PROPORTIONAL and not Decimal(0) <= value <= Decimal(1):
-            return fail("quantity", "ratio_out_of_range", "a completion ratio is between 0 and 1")
+            return fail("quantity", "ratio_out_of_range", _("a completion ratio is between 0 and 1"))
         if rule.kind in {Kind.TIERED, Kind.DISCRETIONARY} and value < 0:
-            return fail("quantity", "negative", "cannot be negative")
+            return fail("quantity", "negative", _("cannot be negative"))
         return value
 
     def _points(self, text: str, rule: _RuleInfo | None, fail):
@@ -154,16 +158,17 @@ class LedgerValidator:
             return None
         if rule.kind != Kind.DISCRETIONARY:
             if text:
-                return fail("points", "points_not_allowed", "only discretionary rules take points")
+                return fail("points", "points_not_allowed", _("only discretionary rules take points"))
             return None
         if not text:
-            return fail("points", "missing_points", "a discretionary rule needs the points")
+            return fail("points", "missing_points", _("a discretionary rule needs the points"))
         value = self._number("points", text, fail)
         if value is None:
             return None
         if not rule.min_points <= value <= rule.max_points:
             return fail("points", "out_of_range",
-                        f"outside this rule's range {rule.min_points.normalize():f} … {rule.max_points.normalize():f}")
+                        _("outside this rule's range %(low)s … %(high)s") % {
+                            "low": f"{rule.min_points.normalize():f}", "high": f"{rule.max_points.normalize():f}"})
         return value
 
 

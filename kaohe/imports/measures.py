@@ -8,6 +8,8 @@ Keyed by (unit, indicator, date): importing again replaces the value, with its h
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from kaohe.models import Measurement, Scheme, Unit
 from kaohe.scoring import Method
 from kaohe.scoring.spec import TARGET_KINDS, WEIGHTED_KINDS, Kind
@@ -36,17 +38,19 @@ def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]
         code = fold(cells["indicator"])
         rule = rules.get(code)
         if rule is None:
-            fail("indicator", "unknown_indicator", f"not a measured indicator of {scheme.code}; expected one of "
-                                                   f"{', '.join(rules)}")
+            fail("indicator", "unknown_indicator",
+                _("not a measured indicator of %(scheme)s; expected one of %(expected)s") % {
+                "scheme": scheme.code, "expected": ", ".join(rules)})
         unit = cells.get("unit", "")
         if objectives:
             owner = rule.indicator.owner if rule and rule.indicator else None
             if unit and (owner is None or unit != owner.name):
-                fail("unit", "not_the_owner", "leave it empty: the task's owner is "
-                                              f"{owner.name if owner else 'not set'} in the scheme")
+                fail("unit", "not_the_owner", _("leave it empty: the task's owner is %(owner)s in the scheme") % {
+                    "owner": owner.name if owner else _("not set")})
             unit = ""
         elif unit not in units:
-            fail("unit", "unknown_unit" if unit else "required", f"not a unit assessed under {scheme.code}")
+            fail("unit", "unknown_unit" if unit else "required",
+                _("not a unit assessed under %(scheme)s") % {"scheme": scheme.code})
         values = {}
         for column in ("actual", "target"):
             if cells.get(column):
@@ -55,20 +59,22 @@ def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]
                 except CellError as exc:
                     fail(column, exc.code, str(exc))
         if not cells["actual"]:
-            fail("actual", "required", "a number is required")
+            fail("actual", "required", _("a number is required"))
         if values.get("target") is not None and values["target"] <= 0:
-            fail("target", "not_positive", "a target must be above zero")
+            fail("target", "not_positive", _("a target must be above zero"))
         if rule and not objectives and rule.kind in TARGET_KINDS and not cells.get("target"):
-            fail("target", "required", f"{rule.kind} compares with a target; give it")
+            fail("target", "required", _("%(kind)s compares with a target; give it") % {"kind": rule.kind})
         try:
             day = parse_date(cells["date"])
             if day.year != scheme.year:
-                fail("date", "date_outside_year", f"the date must be in the scheme's year {scheme.year}")
+                fail("date", "date_outside_year",
+                    _("the date must be in the scheme's year %(year)s") % {"year": scheme.year})
         except CellError as exc:
             fail("date", exc.code, str(exc))
         key = (unit, code, cells["date"])
         if len(errors) == bad and key in seen:
-            fail("date", "duplicate_row", f"this indicator and date are already on line {seen[key]}")
+            fail("date", "duplicate_row",
+                _("this indicator and date are already on line %(line)s") % {"line": seen[key]})
         if len(errors) == bad:
             seen[key] = line
             rows.append((units.get(unit), rule.pk, day, values["actual"], values.get("target"), cells.get("note", ""),

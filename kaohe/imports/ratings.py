@@ -68,28 +68,32 @@ def validate_ratings(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
 
         ratee = cells["ratee"]
         if ratee not in known.units:
-            fail("ratee", "unknown_unit" if ratee else "required", f"not a person assessed under {scheme.code}")
+            fail("ratee", "unknown_unit" if ratee else "required", _("not a person assessed under %(scheme)s") % {
+                    "scheme": scheme.code})
         criterion = fold(cells["criterion"])
         if criterion not in known.rules:
-            fail("criterion", "unknown_criterion", f"expected one of {', '.join(known.rules)}")
+            fail("criterion", "unknown_criterion",
+                _("expected one of %(expected)s") % {"expected": ", ".join(known.rules)})
         source = known.sources.get(fold(cells["source"]))
         group = fold(cells.get("group", "")) or "all"
         if source is None:
-            fail("source", "unknown_source", f"expected one of {', '.join(known.sources)}")
+            fail("source", "unknown_source", _("expected one of %(expected)s") % {"expected": ", ".join(known.sources)})
         else:
             if criterion in known.rules and source.criteria and criterion not in source.criteria:
-                fail("criterion", "not_rated_by_source", f"{source.code} rates only {', '.join(source.criteria)}")
+                fail("criterion", "not_rated_by_source", _("%(source)s rates only %(criteria)s") % {
+                    "source": source.code, "criteria": ", ".join(source.criteria)})
             allowed = known.groups[source.code]
             if (allowed and group not in allowed) or (not allowed and group != "all"):
                 expected = ", ".join(sorted(allowed)) if allowed else "nothing (leave it empty)"
-                fail("group", "unknown_group", f"{source.code}'s rater groups are {expected}")
+                fail("group", "unknown_group", _("%(source)s's rater groups are %(expected)s") % {
+                    "source": source.code, "expected": expected})
         rater = cells["rater"]
         if not rater:
-            fail("rater", "required", "say who rated (a user name or a survey key)")
+            fail("rater", "required", _("say who rated (a user name or a survey key)"))
         elif len(rater) > RATER_MAX:
-            fail("rater", "too_long", f"longer than {RATER_MAX} characters")
+            fail("rater", "too_long", _("longer than %(limit)s characters") % {"limit": RATER_MAX})
         elif group != "self" and ratee in known.units and rater in {ratee, known.logins.get(known.units[ratee])}:
-            fail("rater", "rates_self", "a person rates themselves only in a self-assessment group")
+            fail("rater", "rates_self", _("a person rates themselves only in a self-assessment group"))
         try:
             value, letter = parse_rating(cells["rating"], scale)
         except CellError as exc:
@@ -102,7 +106,8 @@ def validate_ratings(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
                 fail("period", exc.code, str(exc))
         key = (ratee, criterion, source.code if source else "", group, rater, period)
         if len(errors) == bad and key in seen:
-            fail("rater", "duplicate_row", f"the same rater, criterion and period are already on line {seen[key]}")
+            fail("rater", "duplicate_row",
+                _("the same rater, criterion and period are already on line %(line)s") % {"line": seen[key]})
         if len(errors) == bad:
             seen[key] = line
             rows.append((known.units[ratee], known.rules[criterion], source.pk, group, rater, period, end,

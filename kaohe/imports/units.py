@@ -42,11 +42,12 @@ def validate_units(data: bytes, filename: str) -> list[tuple[str, UnitGroup, str
             name = stored.get(key, name)  # 城关镇\u200b, ＡＢＣ or abc is the stored 城关镇 or ABC
         if group_code not in groups:
             errors.append(RowError(line, "group", group_code, "unknown_group",
-                                   f"unknown group; expected one of {', '.join(sorted(groups))}"))
+                                   _("unknown group; expected one of %(expected)s") % {
+                                           "expected": ", ".join(sorted(groups))}))
         login = cells.get("user", "")
         if login and (len(login) > 150 or not login.replace("_", "").replace(".", "").replace("-", "").isalnum()):
             errors.append(RowError(line, "user", login, "bad_login",
-                                   "a login name is letters, digits, '.', '-' or '_', at most 150"))
+                                   _("a login name is letters, digits, '.', '-' or '_', at most 150")))
         if len(errors) == bad:
             seen[key] = line
             rows.append((name, groups[group_code], login))
@@ -63,11 +64,12 @@ def validate_groups(data: bytes, filename: str) -> list[tuple[str, str]]:
     for line, cells in table.rows:
         code, name = cells["code"], cells["name"]
         if not code or not code.replace("_", "").replace("-", "").isalnum() or not code.isascii():
-            errors.append(RowError(line, "code", code, "bad_code", "a code is ASCII letters, digits, '-' or '_'"))
+            errors.append(RowError(line, "code", code, "bad_code", _("a code is ASCII letters, digits, '-' or '_'")))
         elif code in seen:
-            errors.append(RowError(line, "code", code, "duplicate_row", f"this code is already on line {seen[code]}"))
+            errors.append(RowError(line, "code", code, "duplicate_row",
+                _("this code is already on line %(line)s") % {"line": seen[code]}))
         elif not name:
-            errors.append(RowError(line, "name", name, "required", "a name is required"))
+            errors.append(RowError(line, "name", name, "required", _("a name is required")))
         else:
             seen[code] = line
             rows.append((code, name))

@@ -126,4 +126,4 @@ def open_demo_round(scheme: Scheme):
     if scheme.rounds.exists():
         return None
     admin = get_user_model().objects.get(username="admin")
-    return do_open_round(scheme, name=f"{scheme.year}年度考核", acting_user=admin)
+    return do_open_round(scheme, acting_user=admin)

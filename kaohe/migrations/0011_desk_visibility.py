@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kaohe', '0009_score_aggregates'),
+        ('kaohe', '0010_notification_keys_round_names'),
     ]
 
     operations = [

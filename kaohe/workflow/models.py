@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kaohe.doctype.people import Role
+from kaohe.workflow.states import state_name, step_name
 
 # Named conditions a transition may require (checked by kaohe.services.conditions): name → (label, refusal).
 CONDITIONS = {
@@ -59,7 +60,12 @@ class State(models.Model):
         verbose_name_plural = _("workflow states")
 
     def __str__(self) -> str:
-        return self.label
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The label in the reader's language while it is the shipped one."""
+        return state_name(self.code, self.label)
 
 
 class Transition(models.Model):
@@ -87,7 +93,11 @@ class Transition(models.Model):
         verbose_name_plural = _("workflow transitions")
 
     def __str__(self) -> str:
-        return f"{self.source} —{self.label}→ {self.target}"
+        return f"{self.source} —{self.name}→ {self.target}"
+
+    @property
+    def name(self) -> str:
+        return step_name(self.action, self.label)
 
 
 class Approval(models.Model):
@@ -130,7 +140,7 @@ class TransitionLog(models.Model):
         verbose_name_plural = _("route log")
 
     def __str__(self) -> str:
-        return f"{self.source} —{self.action}→ {self.target}"
+        return f"{state_name(self.source)} —{step_name(self.action)}→ {state_name(self.target)}"
 
 
 class Signature(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.models import Approval, Round, State, Transition
 from kaohe.permissions import holds
 from kaohe.refusals import NotAllowed, Refused
+from kaohe.workflow.states import step_name
 
 
 def target_of(obj) -> str:
@@ -50,10 +51,10 @@ def check_transition(obj, action: str, user, comment: str, *, on_behalf_of_id: i
         named = Transition.objects.filter(workflow__target=target_of(obj), action=action).values_list(
             "label", flat=True).first()
         raise Refused("not_from_this_state", _("“%(action)s” is not possible while this is “%(state)s”."),
-                      action=named or action, state=state_of(obj).label)
+                      action=step_name(action, named), state=state_of(obj).name)
     if not holds(user, transition.role, **scope_of(obj)):
         raise NotAllowed("role_required", _("“%(action)s” needs the role “%(role)s”."),
-                         action=transition.label, role=transition.get_role_display())
+                         action=transition.name, role=transition.get_role_display())
     if transition.comment_required and not comment.strip():
         raise Refused("comment_required", _("This step needs a comment."))
     submitter = getattr(obj, "submitted_by_id", None)

@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_badge_counts_to_dos_and_notifications_page_and_mark_all_read(new_page, people, round_, town):
-    notify([people["staff2"].pk], "第一条通知")
+    notify([people["staff2"].pk], "publish", round="第一条通知")
     for n in range(2, 61):  # 60 notifications: three pages of 25, 25 and 10
-        notify([people["staff2"].pk], f"通知 {n}")
+        notify([people["staff2"].pk], "publish", round=f"通知 {n}")
     page = login(new_page, "staff2")
     # staff2 enters for 安全 only: one round × one section to fill, nothing else → the badge says 1
     expect(page.locator("#todo-badge")).to_have_text("1")
@@ -46,7 +46,7 @@ def test_badge_counts_to_dos_and_notifications_page_and_mark_all_read(new_page, 
 
 
 def test_marking_all_read_leaves_other_users_notes_unread(new_page, people, round_):
-    notify([people["staff2"].pk, people["head2"].pk], "两人都收到")
+    notify([people["staff2"].pk, people["head2"].pk], "publish", round="两人都收到")
     page = login(new_page, "staff2")
     page.goto("/notifications/")
     page.click("#mark-all-read")

@@ -12,12 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import django_rq
 import pytest
 from django.db import transaction
+from django.utils import translation
 from rq import SimpleWorker
 
 from kaohe.actions.ledger import do_record_entry
 from kaohe.actions.notify import notify
 from kaohe.actions.transitions import do_transition
 from kaohe.actions.webhooks import MAX_ATTEMPTS, dingtalk_signed, do_retry_delivery, send_now
+from kaohe.doctype.notices import render_notice
 from kaohe.models import Section, WebhookDelivery, WebhookEndpoint
 from tests.conftest import fresh
 from tests.test_route import sheet
@@ -111,10 +113,13 @@ def test_a_wecom_robot_of_one_person_gets_the_text_unsigned(people, robot, setti
     settings.KAOHE_SITE_URL = ""  # links stay relative when the site's address is not known
     WebhookEndpoint.objects.create(name="张主任", kind=WebhookEndpoint.WECOM, url=robot.url, user=people["collector"])
     with django_capture_on_commit_callbacks(execute=True):
-        notify([people["collector"].pk, people["town"].pk], "2026年度考核已汇总", "/rounds/1/")
+        notify([people["collector"].pk, people["town"].pk], "collect", "/rounds/1/", round="2026年度考核")
     assert len(robot.received) == 1
     assert "sign=" not in robot.received[0]["path"]
-    assert robot.received[0]["body"] == {"msgtype": "text", "text": {"content": "2026年度考核已汇总\n/rounds/1/"}}
+    with translation.override("zh-hans"):  # a group robot speaks the site's language, whoever reads the inbox
+        expected = render_notice("collect", {"round": "2026年度考核"})
+    assert "2026年度考核" in expected
+    assert robot.received[0]["body"] == {"msgtype": "text", "text": {"content": f"{expected}\n/rounds/1/"}}
 
 
 def test_a_robot_that_refuses_does_not_undo_the_step_and_the_failure_is_kept(round_, people, robot, settings,
@@ -149,7 +154,7 @@ def test_nothing_is_sent_for_a_step_that_was_rolled_back(people, robot, settings
     settings.REDIS_URL = ""
     WebhookEndpoint.objects.create(name="群", kind=WebhookEndpoint.WECOM, url=robot.url, user=people["head"])
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
-        notify([people["head"].pk], "不会发出", "")
+        notify([people["head"].pk], "publish", "", round="不会发出")
         raise RuntimeError("the step failed after notifying")
     assert robot.received == [] and not WebhookDelivery.objects.exists()
 
@@ -163,7 +168,7 @@ def test_with_redis_the_message_goes_through_an_rq_job_and_is_retried(people, ro
     WebhookEndpoint.objects.create(name="群", kind=WebhookEndpoint.WECOM, url=robot.url, user=people["head"])
     robot.status = 503
     with django_capture_on_commit_callbacks(execute=True):
-        notify([people["head"].pk], "等待签署", "/sheets/9/")
+        notify([people["head"].pk], "submit", "/sheets/9/", section="财统科", unit="城关镇")
     assert robot.received == [] and queue.count == 1  # queued, not sent inside the request
     job = queue.jobs[0]
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
