@@ -76,9 +76,10 @@ def test_the_compiled_catalogue_is_current():
 # --- templates: literal text outside {% translate %} / {% blocktranslate %} ---------------------------------------
 
 # Text that is the same in every language: the brand, the language switch naming each language in itself, and the
-# bilingual error page that must render even when the translation machinery is what failed.
+# bilingual error pages that must render even when the translation machinery is what failed (500) or the database
+# holding the reader's session and language is down (503).
 ALLOWED_TEXT = {"考核 kaohe", "中文", "English", "· kaohe", "SHA-256"}
-ALLOWED_TEMPLATES = {"500.html"}
+ALLOWED_TEMPLATES = {"500.html", "503.html"}
 VISIBLE_ATTRIBUTES = re.compile(r'\b(?:title|placeholder|alt|aria-label)="([^"]*)"')
 LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 TAG = "\x01"  # where a template tag or variable stood: it separates literal text like an element does

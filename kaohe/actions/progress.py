@@ -55,7 +55,8 @@ def do_report_progress(rule, month: date, actual_text: str, *, comment: str = ""
         try:
             check_upload(evidence)
         except ValidationError as exc:
-            raise Refused("bad_evidence", "%(why)s", why=exc.messages[0]) from None
+            # the upload check already speaks the reader's language
+            raise Refused("bad_evidence", exc.messages[0]) from None
     _check_unlocked(rule, month)
     report = ProgressReport.objects.select_for_update().filter(rule=rule, month=month).first()
     if report is not None and hasattr(report, "review"):

@@ -4,6 +4,7 @@ the statistics office through the same importer as ``import_economy``."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
@@ -26,10 +27,10 @@ class Figures(generics.ListAPIView):
     serializer_class = FigureOut
 
     @extend_schema(parameters=[
-        OpenApiParameter("scheme", str), OpenApiParameter("unit", str, description="unit name"),
-        OpenApiParameter("code", str, description="indicator code (output, revenue, …)"),
-        OpenApiParameter("month_from", str, description="YYYY-MM"), OpenApiParameter("month_to", str,
-                                                                                     description="YYYY-MM")])
+        OpenApiParameter("scheme", str), OpenApiParameter("unit", str, description=gettext_lazy("unit name")),
+        OpenApiParameter("code", str, description=gettext_lazy("indicator code (output, revenue, …)")),
+        OpenApiParameter("month_from", str, description=gettext_lazy("YYYY-MM")), OpenApiParameter("month_to", str,
+                                                                                     description=gettext_lazy("YYYY-MM"))])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

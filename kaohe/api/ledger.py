@@ -4,6 +4,7 @@ through ``kaohe.actions.ledger``, so a row is checked by the importer's validato
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
@@ -20,10 +21,10 @@ from .errors import ErrorBody
 from .serializers import FileIn, ImportOut, LedgerIn, LedgerOut, ReasonIn
 
 REFUSALS = {400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody}
-FILTERS = [OpenApiParameter("scheme", str, description="scheme code (default: the newest)"),
-           OpenApiParameter("unit", str, description="unit name"), OpenApiParameter("rule", str),
-           OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
-           OpenApiParameter("date_to", str, description="YYYY-MM-DD")]
+FILTERS = [OpenApiParameter("scheme", str, description=gettext_lazy("scheme code (default: the newest)")),
+           OpenApiParameter("unit", str, description=gettext_lazy("unit name")), OpenApiParameter("rule", str),
+           OpenApiParameter("date_from", str, description=gettext_lazy("YYYY-MM-DD")),
+           OpenApiParameter("date_to", str, description=gettext_lazy("YYYY-MM-DD"))]
 
 
 def visible_rows(user):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -43,7 +44,8 @@ class IndicatorIn(serializers.Serializer):
     base = serializers.CharField(required=False)
     floor = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     cap = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    section = serializers.CharField(required=False, allow_blank=True, allow_null=True, help_text="section code")
+    section = serializers.CharField(required=False, allow_blank=True, allow_null=True,
+                                    help_text=gettext_lazy("section code"))
 
 
 class RuleIn(serializers.Serializer):

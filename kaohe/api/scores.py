@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -26,9 +27,10 @@ class Scores(APIView):
     permission_classes = [InBureau]
 
     @extend_schema(
-        parameters=[OpenApiParameter("as_of", str, description="YYYY-MM; default December of the scheme's year"),
-                    OpenApiParameter("group", str, description="only this group (town, entity, direct)"),
-                    OpenApiParameter("unit", str, description="only this unit's entry (ranks stay the group's)")],
+        parameters=[
+            OpenApiParameter("as_of", str, description=gettext_lazy("YYYY-MM; default December of the scheme's year")),
+            OpenApiParameter("group", str, description=gettext_lazy("only this group (town, entity, direct)")),
+            OpenApiParameter("unit", str, description=gettext_lazy("only this unit's entry (ranks stay the group's)"))],
         responses={200: OpenApiTypes.OBJECT, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody})
     def get(self, request, code: str):
         if not can_view_live_scores(request.user):

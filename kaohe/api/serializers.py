@@ -3,6 +3,7 @@ where a stable code exists (a unit by its name, a rule by its code, a scheme by 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from kaohe.models import (
@@ -122,7 +123,7 @@ class FileIn(serializers.Serializer):
 
 
 class EconomyFileIn(FileIn):
-    as_of = serializers.RegexField(r"^\d{4}-\d{2}$", help_text="YYYY-MM")
+    as_of = serializers.RegexField(r"^\d{4}-\d{2}$", help_text=gettext_lazy("YYYY-MM"))
 
     def validate_as_of(self, value: str) -> AsOf:
         try:
@@ -175,7 +176,7 @@ class SheetOut(serializers.ModelSerializer):
 
 
 class SheetActionIn(serializers.Serializer):
-    action = serializers.CharField(max_length=30, help_text="submit, sign, return or send_back")
+    action = serializers.CharField(max_length=30, help_text=gettext_lazy("submit, sign, return or send_back"))
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
                                     trim_whitespace=False)
 
