@@ -42,6 +42,7 @@ from kaohe.models import (
 )
 from kaohe.numbers import plain
 from kaohe.scoring import SchemeResult, UnitResult
+from kaohe.services.names import ENGINE_CODES
 from kaohe.services.published import latest_version, version_result
 from kaohe.services.ranking import round_unit_names
 from kaohe.services.scoring import score
@@ -323,8 +324,18 @@ def _note(note: dict, sources: dict | None = None) -> dict:
     names = sources or {}
     return {"item": note.get("item", ""),
             "renormalised": "、".join(names.get(s, s) for s in note.get("renormalised", [])),
-            "left_out": _text(note.get("left_out")), "demoted": bool(moved),
-            "grade": _text(moved.get("grade")), "to": _text(moved.get("to")), "reason": _text(moved.get("reason"))}
+            "left_out": _engine_words(note.get("left_out")), "demoted": bool(moved),
+            "grade": _text(moved.get("grade")), "to": _text(moved.get("to")),
+            "reason": _engine_words(moved.get("reason"))}
+
+
+def _engine_words(code) -> str:
+    """An engine code (``no ratings``, ``quota``) in the printed (Chinese) document's words, as the Desk names it;
+    anything else as it is."""
+    if not isinstance(code, str) or code not in ENGINE_CODES:
+        return _text(code)
+    with translation.override(PRINT_LANGUAGE):
+        return str(ENGINE_CODES[code])
 
 
 def documents_for(subject: str, round_: Round, *, unit: str | None = None,

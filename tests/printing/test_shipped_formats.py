@@ -161,5 +161,6 @@ def test_an_appraisal_form_shows_dimensions_sources_and_the_weighted_score(db, p
     assert cli_totals(scheme.code)["张三"] == "90.28"  # as tests/test_weighted_schemes.py computes it by hand
     assert "加权得分90.28" in flat and "部门客户服务部" in flat
     assert "团队合作" in flat and "3.1" in flat
+    assert "noratings" not in flat and "quota" not in flat  # the engine's codes read in the page's words
     assert "同事3人83.33" in flat  # peers: (95 + 85 + 70) / 3, the rater group's mean
     assert printed.stamped[0][1]["doc"]["code"] in flat and "DRAFT" in flat
