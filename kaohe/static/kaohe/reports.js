@@ -19,7 +19,8 @@
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 16, bottom: 64, top: 40 },
       xAxis: { type: "category", data: spec.categories, axisLabel: { rotate: 30, interval: 0 } },
-      yAxis: { type: "value", scale: true },
+      // Totals sit close together: start the axis just under the lowest so every bar, the lowest too, shows.
+      yAxis: { type: "value", min: function (range) { return Math.floor(range.min) - 1; } },
       series: [{
         type: "bar", name: spec.title,
         data: spec.values.map(function (value, i) {
