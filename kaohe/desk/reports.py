@@ -48,7 +48,7 @@ def report_page(request, code: str):
         result = report.run(round_, {}, user=request.user)
     result.meta["round"] = round_.name
     fmt = request.GET.get("format")
-    if fmt in FORMATS:
+    if fmt in FORMATS and problem is None:  # never a file of everything when the filters asked for less
         response = HttpResponse(export(result, fmt), content_type=CONTENT_TYPES[fmt])
         response["Content-Disposition"] = f'attachment; filename="{code}-round{round_.pk}.{fmt}"'
         return response

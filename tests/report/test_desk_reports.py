@@ -31,6 +31,9 @@ def test_a_bad_filter_is_said_and_the_report_shows_unfiltered(client, recorded, 
     page = client.get(url("ledger_detail", recorded, date_from="2026-99-01"), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert 'id="report-problem"' in page.content.decode() and "2026-99-01" in page.content.decode()
+    # an export with a bad filter is the page with the problem, not a file of every row
+    export = client.get(url("ledger_detail", recorded, unit="nobody", format="csv"))
+    assert export["Content-Type"].startswith("text/html") and 'id="report-problem"' in export.content.decode()
 
 
 def test_who_may_not_open_a_report_gets_403_or_404(client, recorded, people):
