@@ -6,14 +6,16 @@ cd "$(dirname "$0")/.."
 # chromium: the browser the end-to-end tests drive; fonts-wqy-zenhei: Chinese text in screenshots and PDFs
 # (a TrueType face: WeasyPrint lays it out far faster than an OpenType CJK face); pango/harfbuzz: WeasyPrint;
 # poppler-utils (pdftotext) and zbar-tools (zbarimg): the tests read printed PDFs and their QR codes back;
-# npm: installs the browser libraries the app serves (assets/package.json).
+# npm (Debian's, only when no npm is on the PATH: a machine with NodeSource's nodejs already has one)
+# installs the browser libraries the app serves (assets/package.json).
 DEBIAN_PACKAGES=(python3-venv default-libmysqlclient-dev pkg-config build-essential gettext chromium
-                 fonts-wqy-zenhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools npm)
+                 fonts-wqy-zenhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils zbar-tools)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "installing Debian packages: ${missing[*]}"
