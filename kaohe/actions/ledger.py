@@ -56,9 +56,9 @@ def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> 
             for row in rows if not can_record(acting_user, sections[row.rule_id])]
 
 
-def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict) -> list[RowError]:
-    """Rows that would change what a submitted or signed sheet covers."""
-    book = LockBook(scheme)
+def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None) -> list[RowError]:
+    """Rows that would change what a submitted or signed sheet covers; ``units``: the rows' units, when few."""
+    book = LockBook(scheme, units)
     if book.empty:
         return []
     found = []
@@ -102,7 +102,7 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
         sections = _sections(scheme, [row.rule_id])
         if section_problems([row], sections, acting_user):
             raise NotAllowed("other_section", _("This rule belongs to another section."))
-        locked = lock_problems(scheme, [row], sections)
+        locked = lock_problems(scheme, [row], sections, [row.unit_id])
         if locked:
             raise Refused(locked[0].code, locked[0].message)
     if errors:
