@@ -71,7 +71,8 @@ def build(people: int):
         source = scheme.sources.get().pk
         day = connection.ops.adapt_datefield_value(date(2026, 12, 31))
         sql = (f"INSERT INTO {Rating._meta.db_table} (scheme_id, unit_id, rule_id, source_id, rater_group, rater, "
-               "period, date, value, letter, batch_id) VALUES (%s, %s, %s, %s, %s, %s, '2026', %s, %s, %s, NULL)")
+               "period, date, value, letter, note, batch_id) "
+               "VALUES (%s, %s, %s, %s, %s, %s, '2026', %s, %s, %s, '', NULL)")
         letters = [("A", "95"), ("B", "85"), ("C", "70"), ("D", "50")]
         chunk = []
         for unit_id in unit_ids:

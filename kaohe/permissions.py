@@ -257,6 +257,21 @@ def can_view_ranking(user, round_) -> bool:
     return bool(round_.published) and RANKING in published_sight(user, round_.scheme)
 
 
+# Who may run each report: the ranking-wide ones follow the ranking; the working lists follow the round board.
+REPORTS_LIKE_RANKING = frozenset({"ranking", "deduction_causes"})
+REPORTS_LIKE_BOARD = frozenset({"ledger_detail", "progress"})
+
+
+def can_run_report(user, code: str, round_) -> bool:
+    """Reports over every unit's result are read like the ranking; the ledger and sheet lists like the round
+    board (and then only the sections the user sees)."""
+    if code in REPORTS_LIKE_RANKING:
+        return can_view_ranking(user, round_)
+    if code in REPORTS_LIKE_BOARD:
+        return can_view_progress(user, round_)
+    return False
+
+
 def can_view_unit_result(user, round_, unit) -> bool:
     if _approver(user):
         return True

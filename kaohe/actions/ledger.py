@@ -43,8 +43,11 @@ class EntryRejected(Refused):
         super().__init__("rows_rejected", "; ".join(str(e) for e in errors))
 
 
-def _sections(scheme) -> dict[int, int | None]:
-    return dict(Rule.objects.filter(scheme=scheme).values_list("id", "indicator__section_id"))
+def _sections(scheme, rule_ids: Iterable[int] | None = None) -> dict[int, int | None]:
+    rules = Rule.objects.filter(scheme=scheme)
+    if rule_ids is not None:
+        rules = rules.filter(id__in=list(rule_ids))
+    return dict(rules.values_list("id", "indicator__section_id"))
 
 
 def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> list[RowError]:
@@ -53,9 +56,9 @@ def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> 
             for row in rows if not can_record(acting_user, sections[row.rule_id])]
 
 
-def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict) -> list[RowError]:
-    """Rows that would change what a submitted or signed sheet covers."""
-    book = LockBook(scheme)
+def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None) -> list[RowError]:
+    """Rows that would change what a submitted or signed sheet covers; ``units``: the rows' units, when few."""
+    book = LockBook(scheme, units)
     if book.empty:
         return []
     found = []
@@ -81,7 +84,9 @@ def _bump_sheets(scheme, pairs: set[tuple[int, int | None]]) -> None:
 def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> LedgerEntry:
     """One ledger row, validated exactly as an imported row is, with its evidence files."""
     errors: list[RowError] = []
-    row = LedgerValidator(scheme).row(1, {k: cells.get(k, "") for k in ENTRY_COLUMNS}, errors)
+    given = {k: cells.get(k, "") for k in ENTRY_COLUMNS}
+    # One row: look up its unit and rule only, not every unit and rule as an import does.
+    row = LedgerValidator(scheme, unit=given["unit"], rule=given["rule"]).row(1, given, errors)
     if row is None and not any(e.column == "rule" for e in errors):
         rule = Rule.objects.filter(scheme=scheme, code=cells.get("rule", "")).values_list(
             "indicator__section_id", flat=True).first()
@@ -94,10 +99,10 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
         except ValidationError as exc:
             errors.append(RowError(1, "evidence", upload.name, "bad_file", exc.messages[0]))
     if row is not None:
-        sections = _sections(scheme)
+        sections = _sections(scheme, [row.rule_id])
         if section_problems([row], sections, acting_user):
             raise NotAllowed("other_section", _("This rule belongs to another section."))
-        locked = lock_problems(scheme, [row], sections)
+        locked = lock_problems(scheme, [row], sections, [row.unit_id])
         if locked:
             raise Refused(locked[0].code, locked[0].message)
     if errors:

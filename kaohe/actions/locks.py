@@ -54,15 +54,21 @@ class SheetLock:
 class LockBook:
     """The locks of one scheme's running round, read once; each question is then a dictionary look-up."""
 
-    def __init__(self, scheme) -> None:
+    def __init__(self, scheme, units: list[int] | None = None) -> None:
+        """``units``: read only these units' sheets (one entry); ``for_section`` then knows no other unit's."""
         self.scheme = scheme
         self.rounds = list(Round.objects.filter(scheme=scheme).exclude(state=RoundState.CLOSED))
-        fixed = set(State.objects.filter(workflow__target="sheet", editable=False).values_list("code", flat=True))
-        sheets = list(ScoreSheet.objects.filter(round__in=self.rounds, state__in=fixed)
-                      .select_related("round__scheme", "section", "unit", "submitted_by"))
+        sheets = []
+        if self.rounds:  # no running round, nothing locked: spare a single write the three reads below
+            fixed = set(State.objects.filter(workflow__target="sheet", editable=False)
+                        .values_list("code", flat=True))
+            chosen = ScoreSheet.objects.filter(round__in=self.rounds, state__in=fixed)
+            if units is not None:
+                chosen = chosen.filter(unit_id__in=units)
+            sheets = list(chosen.select_related("round__scheme", "section", "unit", "submitted_by"))
         signers = {}
         for signature in (Signature.objects.filter(sheet__in=sheets).select_related("user", "on_behalf_of")
-                          .order_by("signed_at", "id")):
+                          .order_by("signed_at", "id") if sheets else ()):
             signers[signature.sheet_id] = signature
         self.sheets: dict[tuple[int, int], SheetLock] = {}
         for sheet in sheets:

@@ -1,5 +1,9 @@
 """Scores with their explanations: exactly the JSON of ``manage.py score --format json`` (``as_of``,
-``group``), for those who see live results before publication (administrator, collector, meeting)."""
+``group``), for those who see live results before publication (administrator, collector, meeting).
+
+``explain=false`` leaves the explanation lines out and reads the stored standings when they are current
+(a lookup), else scores from the stored totals or the ledger as the command does.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from rest_framework.views import APIView
 from kaohe.permissions import can_view_live_scores
 from kaohe.refusals import NotAllowed
 from kaohe.report.scores import as_json
+from kaohe.services.aggregates import stored_result
 from kaohe.services.scoring import score
 
 from . import query
@@ -30,7 +35,9 @@ class Scores(APIView):
         parameters=[
             OpenApiParameter("as_of", str, description=gettext_lazy("YYYY-MM; default December of the scheme's year")),
             OpenApiParameter("group", str, description=gettext_lazy("only this group (town, entity, direct)")),
-            OpenApiParameter("unit", str, description=gettext_lazy("only this unit's entry (ranks stay the group's)"))],
+            OpenApiParameter("unit", str, description=gettext_lazy("only this unit's entry (ranks stay the group's)")),
+            OpenApiParameter("explain", bool,
+                             description=gettext_lazy("false: no explanation lines, a stored lookup"))],
         responses={200: OpenApiTypes.OBJECT, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody})
     def get(self, request, code: str):
         if not can_view_live_scores(request.user):
@@ -43,7 +50,11 @@ class Scores(APIView):
                                              % {"year": scheme.year}]}, code="as_of_outside_year")
         if group and not scheme.groups.filter(group__code=group).exists():
             raise ValidationError({"group": [_("This scheme ranks no such group.")]}, code="unknown_group")
-        data = json.loads(as_json(score(scheme, as_of=as_of, group=group, explain=True)))
+        explain = query.text(request, "explain") not in ("0", "false", "no")
+        result = None if explain or group else stored_result(scheme, as_of)
+        if result is None:
+            result = score(scheme, as_of=as_of, group=group, explain=explain, stored=True)
+        data = json.loads(as_json(result))
         unit = query.text(request, "unit")
         if unit:
             data["units"] = [u for u in data["units"] if u.get("unit") == unit]

@@ -48,16 +48,22 @@ class _RuleInfo:
 class LedgerValidator:
     """Looks units and rules up once; checks one row at a time, collecting every problem."""
 
-    def __init__(self, scheme: Scheme) -> None:
+    def __init__(self, scheme: Scheme, *, unit: str | None = None, rule: str | None = None) -> None:
+        """``unit``/``rule``: the one row's unit name and rule code, so only those are looked up (one entry)."""
         self.scheme = scheme
         groups = set(scheme.groups.values_list("group_id", flat=True))
+        units = Unit.objects.all() if unit is None else Unit.objects.filter(name=unit)
         self.units = {name: (pk, active, group in groups)
-                      for pk, name, active, group in Unit.objects.values_list("id", "name", "active", "group_id")}
+                      for pk, name, active, group in units.values_list("id", "name", "active", "group_id")}
+        rules = scheme.rules.all() if rule is None else scheme.rules.filter(code=fold(rule))
         self.rules = {
             code: _RuleInfo(code, pk, Kind(kind), lo, hi)
-            for pk, code, kind, lo, hi in scheme.rules.values_list("id", "code", "kind", "min_points", "max_points")
+            for pk, code, kind, lo, hi in rules.values_list("id", "code", "kind", "min_points", "max_points")
         }
-        self.other_codes = set(Rule.objects.exclude(scheme=scheme).values_list("code", flat=True))
+        others = Rule.objects.exclude(scheme=scheme)
+        if rule is not None:
+            others = others.filter(code=fold(rule)) if not self.rules else others.none()
+        self.other_codes = set(others.values_list("code", flat=True))
         self.dates: dict[str, date] = {}
         self.numbers: dict[tuple[str, str], Decimal] = {}
 

@@ -56,7 +56,8 @@ class WeightedPlan:
                 # Letter ratings make the same (group, count, sum) combinations recur, and a leaf's result
                 # depends on nothing else: remember the finished leaf, not only the mean.
                 given = by_rule.get(rule.code, ())
-                key = (rule.code, *sorted((t.source, t.group, t.count, t.total) for t in given))
+                # A tally is a tuple (unit, rule, source, group, count, total): the slice is its part that matters.
+                key = (rule.code, *sorted([t[2:] for t in given]))
                 found = memo.get(key)
                 if found is None:
                     score, detail = rating(rule.code, {(t.source, t.group): t for t in given}, self.scheme.sources)

@@ -34,6 +34,7 @@ from kaohe.report.scores import jsonable
 from kaohe.scoring import SchemeResult, UnitResult
 from kaohe.scoring.serial import result_from_data
 
+from .aggregates import stored_result
 from .scoring import score
 
 TTL = 3600
@@ -83,8 +84,17 @@ def scored_round(round_, key: str | None = None) -> SchemeResult:
     key = f"kaohe:round:{key or fingerprint(round_)}"
     found = cache.get(key)
     if found is None:
-        found = score(round_.scheme, as_of=round_.as_of, explain=False, units=round_unit_names(round_))
+        names = round_unit_names(round_)
+        found = _stored(round_, names) or score(round_.scheme, as_of=round_.as_of, explain=False, units=names)
         cache.set(key, found, TTL)
+    return found
+
+
+def _stored(round_, names: list[str] | None) -> SchemeResult | None:
+    """The stored standings (a lookup) when current and of exactly the round's units; None otherwise."""
+    found = stored_result(round_.scheme, round_.as_of)
+    if found is None or (names is not None and sorted(u.unit for u in found.units) != names):
+        return None
     return found
 
 

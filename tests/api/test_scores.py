@@ -52,3 +52,16 @@ def test_bad_filters_are_named(api, people, round_, query, field, code):
 def test_live_scores_are_not_for_everyone(api, people, round_, who):
     answer = api(people[who]).get("/api/v1/schemes/town-2026/scores/")
     assert answer.status_code == 403 and answer.json()["errors"][0]["code"] == "live_scores"
+
+
+def test_without_explanations_the_stored_standings_are_read(api, people, round_, monkeypatch):
+    from kaohe.api import scores as endpoint
+
+    assert api(people["staff"]).post("/api/v1/ledger/", ROW, format="json").status_code == 201  # stores them
+    full = command()
+    monkeypatch.setattr(endpoint, "score", lambda *a, **k: pytest.fail("scored although stored and current"))
+    data = api(people["collector"]).get("/api/v1/schemes/town-2026/scores/", {"explain": "false"}).json()
+    assert [(u["unit"], u["total"], u["rank"]) for u in data["units"]] == [
+        (u["unit"], u["total"], u["rank"]) for u in full["units"]]
+    assert dict((u["unit"], u["total"]) for u in data["units"])["城关镇"] == 91
+    assert all(u["explanation"] == {} for u in data["units"])

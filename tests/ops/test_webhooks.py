@@ -19,7 +19,7 @@ from kaohe.actions.ledger import do_record_entry
 from kaohe.actions.notify import notify
 from kaohe.actions.transitions import do_transition
 from kaohe.actions.webhooks import MAX_ATTEMPTS, dingtalk_signed, do_retry_delivery, send_now
-from kaohe.doctype.notices import render_notice
+from kaohe.doctype.notices import render as render_notice
 from kaohe.models import Section, WebhookDelivery, WebhookEndpoint
 from tests.conftest import fresh
 from tests.test_route import sheet

@@ -1,0 +1,22 @@
+"""Every report by its code; the Desk, the command line and the permission check look them up here."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.refusals import Refused
+
+from .base import Report
+from .deduction_causes import DeductionCauses
+from .ledger_detail import LedgerDetail
+from .progress import Progress
+from .ranking import Ranking
+
+REPORTS: dict[str, Report] = {r.code: r for r in (Ranking(), LedgerDetail(), DeductionCauses(), Progress())}
+
+
+def get_report(code: str) -> Report:
+    try:
+        return REPORTS[code]
+    except KeyError:
+        raise Refused("unknown_report", _("There is no report %(code)s."), code=code) from None
