@@ -13,7 +13,7 @@ from django.urls import path, re_path, register_converter
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import economy, ledger, objections, rounds, schemes, scores, units
+from . import economy, ledger, objections, reports, rounds, schemes, scores, units
 from .errors import body, item
 
 
@@ -60,6 +60,7 @@ v1 = [
     path("objections/", objections.Objections.as_view(), name="objections"),
     path("objections/<key:pk>/", objections.ObjectionDetail.as_view(), name="objection"),
     path("objections/<key:pk>/answer/", objections.Answer.as_view(), name="objection_answer"),
+    path("reports/<slug:code>/", reports.ReportRows.as_view(), name="report"),
 ]
 
 def not_found(request, rest: str = ""):

@@ -1,0 +1,60 @@
+"""Reports: the report layer's rows as JSON, or its exports (CSV, XLSX) — the same classes the Desk page
+and ``manage.py report`` run, with the same permission (``can_run_report``) and the same filter checks."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from kaohe.models import Round
+from kaohe.permissions import can_run_report
+from kaohe.refusals import NotAllowed
+from kaohe.report.export import CONTENT_TYPES, as_json, export
+from kaohe.report.registry import REPORTS
+
+from . import query
+from .errors import ErrorBody
+
+FILTERS = ["group", "section", "unit", "rule", "date_from", "date_to"]
+
+
+class ReportRows(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("round", int, required=True, description="the round's id"),
+                    OpenApiParameter("export", str, enum=["json", "csv", "xlsx"],
+                                     description="json (default): columns and rows; csv or xlsx: the export file"),
+                    *[OpenApiParameter(name, str, description="a filter, where the report offers it")
+                      for name in FILTERS]],
+        responses={200: OpenApiTypes.OBJECT, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody})
+    def get(self, request, code: str):
+        report = REPORTS.get(code)
+        if report is None:
+            raise NotFound(_("There is no report %(code)s.") % {"code": code})
+        round_id = query.number(request, "round")
+        if round_id is None:
+            raise ValidationError({"round": [_("This field is required.")]}, code="required")
+        round_ = get_object_or_404(Round, pk=round_id)
+        if not can_run_report(request.user, code, round_):
+            raise NotAllowed("report_not_allowed", _("This report is not yours to run for this round."))
+        raw = {name: request.query_params.get(name, "") for name in FILTERS if request.query_params.get(name)}
+        result = report.run(round_, raw, user=request.user)  # an unknown filter or value: a 409 refusal
+        result.meta["round"] = round_.name
+        fmt = query.text(request, "export") or "json"
+        if fmt == "json":
+            return Response(json.loads(as_json(result)))
+        if fmt not in ("csv", "xlsx"):
+            raise ValidationError({"export": [_("Choose json, csv or xlsx.")]}, code="bad_export")
+        response = HttpResponse(export(result, fmt), content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{code}-round{round_.pk}.{fmt}"'
+        return response
