@@ -8,6 +8,7 @@ import json
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -31,10 +32,11 @@ class ReportRows(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[OpenApiParameter("round", int, required=True, description="the round's id"),
+        parameters=[OpenApiParameter("round", int, required=True, description=gettext_lazy("the round's id")),
                     OpenApiParameter("export", str, enum=["json", "csv", "xlsx"],
-                                     description="json (default): columns and rows; csv or xlsx: the export file"),
-                    *[OpenApiParameter(name, str, description="a filter, where the report offers it")
+                                     description=gettext_lazy(
+                                         "json (default): columns and rows; csv or xlsx: the export file")),
+                    *[OpenApiParameter(name, str, description=gettext_lazy("a filter, where the report offers it"))
                       for name in FILTERS]],
         responses={200: OpenApiTypes.OBJECT, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody})
     def get(self, request, code: str):
