@@ -22,8 +22,8 @@ def test_a_notice_written_in_chinese_reads_in_english_for_an_english_reader(clie
     note = Notification.objects.get(user=people["head"])
     assert (note.key, note.params["unit"]) == ("submit", "城关镇")
     client.force_login(people["head"])
-    english = client.get(reverse("kaohe:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    chinese = client.get(reverse("kaohe:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get("/notifications/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     section = sheet.section.name
     assert f"{section} · 城关镇: the score sheet was submitted and waits for signature" in english
     assert f"{section} · 城关镇：评分表已提交，等待签署" in chinese

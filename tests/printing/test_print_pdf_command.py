@@ -24,7 +24,7 @@ def run(*args) -> str:
 def test_every_unit_into_one_pdf_by_round_name(round_, people, tmp_path):
     record_rows(round_.scheme, people)
     out = tmp_path / "cards.pdf"
-    said = run("scorecard", "--round", "2026年度考核", "--out", str(out))
+    said = run("scorecard", "--round", round_.name, "--out", str(out))  # scheme, year and period, unique
     assert "6 document(s) of scorecard v1, 6 draft(s)" in said
     flat = squeeze(pdf_text(out.read_bytes()))
     for unit in ("城关镇", "东山镇", "西河镇", "南湖镇", "开发区", "县机械厂"):
@@ -51,8 +51,12 @@ def test_what_the_command_refuses(round_, people, tmp_path):
     with pytest.raises(CommandError, match="无此镇"):
         run("scorecard", "--round", str(round_.pk), "--unit", "无此镇", "--out", out)
     Round.objects.filter(pk=round_.pk).update(state="closed")
-    do_open_round(round_.scheme, name="2026年度考核", acting_user=people["admin"])
-    with pytest.raises(CommandError, match="several rounds"):
+    again = do_open_round(round_.scheme, name="2026年度考核", acting_user=people["admin"])
+    assert again.name != round_.name  # a second round of the same period is told apart by its name
+    run("scorecard", "--round", again.name, "--unit", "东山镇", "--out", out)
+    assert (tmp_path / "x.pdf").exists()
+    (tmp_path / "x.pdf").unlink()
+    with pytest.raises(CommandError, match="no round"):
         run("scorecard", "--round", "2026年度考核", "--out", out)
     assert not (tmp_path / "x.pdf").exists()
 
