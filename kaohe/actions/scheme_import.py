@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.imports.errors import ImportRejected, RowError
-from kaohe.models import Scheme
+from kaohe.models import PrintFormat, Scheme
 from kaohe.permissions import can_edit_scheme
-from kaohe.refusals import NotAllowed
-from kaohe.services.scheme_yaml import FORMAT, NESTED, PARTS, REFERENCE, SHARED, fields_of
+from kaohe.refusals import NotAllowed, Refused
+from kaohe.services.scheme_yaml import FORMAT, NESTED, PARTS, PRINT_FIELDS, REFERENCE, SHARED, fields_of
 
 from .audit import audit
+from .printing import do_save_print_format
 
 LINE = "__line__"
 
@@ -164,6 +165,28 @@ def _parents_first(model, rows: list) -> list:
     return rows
 
 
+def _print_formats(document: dict, errors: _Errors, acting_user) -> None:
+    """A format that differs from the one in use here is saved as its next version (the old one stays)."""
+    for n, row in enumerate(document.get("print_formats") or []):
+        path = f"print_formats[{n}]"
+        if not isinstance(row, dict) or not row.get("code"):
+            errors.add(row.get(LINE) if isinstance(row, dict) else 0, f"{path}.code", "", "required",
+                       _("This field is required."))
+            continue
+        fields = {name: _without_lines(row[name]) for name in PRINT_FIELDS if name in row and name != "code"}
+        unknown = sorted(set(row) - {*PRINT_FIELDS, LINE})
+        for key in unknown:
+            errors.add(row.get(LINE), f"{path}.{key}", row[key], "unknown_field", _("There is no such field."))
+        current = PrintFormat.objects.filter(code=row["code"]).order_by("-version").first()
+        if unknown or (current and all(getattr(current, k) == v for k, v in fields.items())):
+            continue
+        try:
+            do_save_print_format(row["code"], acting_user=acting_user, **fields)
+        except (Refused, ValidationError) as problem:
+            errors.add(row.get(LINE), path, row["code"], getattr(problem, "code", "invalid") or "invalid",
+                       str(problem) if isinstance(problem, Refused) else "; ".join(problem.messages))
+
+
 def do_import_scheme(text: str, *, acting_user) -> Scheme:
     """Create the scheme the file describes; refuses the whole file, naming every problem, if any record is wrong."""
     if not can_edit_scheme(acting_user):
@@ -185,6 +208,7 @@ def do_import_scheme(text: str, *, acting_user) -> Scheme:
         if scheme is not None:
             scheme.save()
             _create_all(scheme, document, errors, lookups)
+        _print_formats(document, errors, acting_user)
         if errors.found:  # raising inside the transaction undoes every record made above
             raise ImportRejected(errors.found)
         audit(acting_user, "scheme.import", scheme=scheme, target=scheme,

@@ -21,6 +21,7 @@ from kaohe.models import (
     EconomicIndicator,
     Grade,
     Indicator,
+    PrintFormat,
     RaterGroup,
     RatingSource,
     Rule,
@@ -111,6 +112,19 @@ def _route() -> dict:
     return route
 
 
+# A print format's own fields (its version, author and time are the receiving system's to give).
+PRINT_FIELDS = [f.name for f in PrintFormat._meta.concrete_fields
+                if f.name not in {"id", "version", "created_by", "created_at"}]
+
+
+def _print_formats() -> list[dict]:
+    """The version in use of every print format: the paper a scheme's results go out on."""
+    newest: dict[str, PrintFormat] = {}
+    for fmt in PrintFormat.objects.order_by("code", "version"):
+        newest[fmt.code] = fmt
+    return [{name: plain_value(getattr(fmt, name)) for name in PRINT_FIELDS} for fmt in newest.values()]
+
+
 def scheme_document(scheme: Scheme) -> dict:
     document = {"kaohe_scheme": FORMAT, "scheme": _row(scheme, None)}
     for key, model, link in PARTS:
@@ -127,9 +141,21 @@ def scheme_document(scheme: Scheme) -> dict:
         document[key] = sorted(({name: _row(obj, None)[name] for name in names} for obj in chosen[key]),
                                key=lambda row, names=names: [str(row[n]) for n in names])
     document["route"] = _route()
+    document["print_formats"] = _print_formats()
     return document
 
 
 def export_scheme(scheme: Scheme) -> str:
     header = (f"# {scheme.name}\n# kaohe scheme file, format {FORMAT}: `manage.py import_scheme` reads it back.\n")
-    return header + yaml.safe_dump(scheme_document(scheme), allow_unicode=True, sort_keys=False, width=120)
+    return header + yaml.dump(scheme_document(scheme), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML, with a template or a style sheet written as the block of lines it is."""
+
+
+def _text(dumper, value: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)

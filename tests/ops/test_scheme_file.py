@@ -79,3 +79,28 @@ def test_only_the_administrator_imports(people, town):
     with pytest.raises(NotAllowed):
         do_import_scheme(_renamed(export_scheme(town), town.code, "x-1"), acting_user=people["head"])
     assert not Scheme.objects.filter(code="x-1").exists()
+
+
+def test_print_formats_travel_with_the_scheme(town):
+    from kaohe.models import PrintFormat
+
+    text = export_scheme(town)
+    assert "print_formats:" in text and "code: scorecard" in text
+    before = PrintFormat.objects.filter(code="scorecard").count()
+    changed = _renamed(text, town.code, "town-shared").replace("name: 考核得分表", "name: 考核得分表（乙县）", 1)
+    copy = do_import_scheme(changed, acting_user=None)
+    newest = PrintFormat.objects.filter(code="scorecard").order_by("-version").first()
+    assert PrintFormat.objects.filter(code="scorecard").count() == before + 1 and newest.name == "考核得分表（乙县）"
+    assert export_scheme(copy) == changed  # the file's format is now the one in use: the same bytes again
+
+
+def test_a_print_format_whose_template_does_not_render_imports_nothing(town):
+    from kaohe.models import PrintFormat
+
+    text = _renamed(export_scheme(town), town.code, "town-broken")
+    broken = text.replace("{{", "{% if %}{{", 1)
+    formats = PrintFormat.objects.count()
+    with pytest.raises(ImportRejected) as rejected:
+        do_import_scheme(broken, acting_user=None)
+    assert any(e.column.startswith("print_formats[") for e in rejected.value.errors)
+    assert not Scheme.objects.filter(code="town-broken").exists() and PrintFormat.objects.count() == formats
