@@ -38,4 +38,4 @@ def test_two_concurrent_imports_of_one_file_write_its_rows_once(tmp_path):
     assert [p.returncode for p in (first, second)] == [0, 0], outputs
     assert LedgerEntry.objects.count() == 56
     said = " ".join(out for out, _err in outputs)
-    assert "56 new" in said and "already in the ledger" in said
+    assert "新增 56" in said and "已在台账中" in said  # the commands speak the site's language

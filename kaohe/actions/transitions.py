@@ -50,6 +50,9 @@ def do_transition(obj, action: str, *, acting_user, comment: str = "") -> str:
                                  action=action, digest=digest(content), content=content, **link)
 
     if transition.approvals_required > 1:
+        # The record is locked above, so this check is exact; the unique index stays as the last word.
+        if Approval.objects.filter(transition=transition, user=acting_user, **link).exists():
+            raise Refused("already_approved", _("You have already approved this."))
         try:
             with transaction.atomic():
                 Approval.objects.create(transition=transition, user=acting_user, **link)
