@@ -85,6 +85,10 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
     """One ledger row, validated exactly as an imported row is, with its evidence files."""
     errors: list[RowError] = []
     given = {k: cells.get(k, "") for k in ENTRY_COLUMNS}
+    binary = [RowError(1, k, v, "nul_character", _("contains a NUL character, which is not text"))
+              for k, v in given.items() if "\x00" in (v or "")]
+    if binary:  # refused before any lookup: PostgreSQL cannot even compare text holding a NUL byte
+        raise EntryRejected(binary)
     # One row: look up its unit and rule only, not every unit and rule as an import does.
     row = LedgerValidator(scheme, unit=given["unit"], rule=given["rule"]).row(1, given, errors)
     if row is None and not any(e.column == "rule" for e in errors):

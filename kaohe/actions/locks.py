@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -141,3 +142,9 @@ def check_unit_unlocked(unit_id: int) -> None:
         refusal = LockBook(scheme).for_unit(unit_id)
         if refusal is not None:
             raise refusal
+
+
+def alone() -> dict:
+    """``select_for_update(**alone())`` locks the queried rows only, not those it joins: PostgreSQL refuses to lock
+    the nullable side of an outer join. MariaDB has no FOR UPDATE OF and locks the joined rows as well."""
+    return {"of": ("self",)} if connection.features.has_select_for_update_of else {}

@@ -19,7 +19,7 @@ from kaohe.refusals import NotAllowed, Refused
 
 from .audit import audit
 from .evidence import check_upload
-from .locks import LockBook
+from .locks import LockBook, alone
 
 
 def _section_of(rule) -> int | None:
@@ -76,7 +76,7 @@ def do_report_progress(rule, month: date, actual_text: str, *, comment: str = ""
 @transaction.atomic
 def do_review_progress(report, *, accepted: bool, rating_text: str, comment: str, acting_user) -> ProgressReview:
     """The superior's review; an accepted actual becomes the task's measurement for that month."""
-    report = ProgressReport.objects.select_for_update().select_related("rule__scheme", "rule__indicator").get(
+    report = ProgressReport.objects.select_for_update(**alone()).select_related("rule__scheme", "rule__indicator").get(
         pk=report.pk)
     if not can_review_progress(acting_user, report):
         raise NotAllowed("not_direct_superior", _("Only the owner's direct superior reviews this progress."))

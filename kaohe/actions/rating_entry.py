@@ -19,7 +19,7 @@ from kaohe.services.rating_entry import criteria_for, needs_note, period_for
 from kaohe.workflow.states import RoundState
 
 from .audit import audit
-from .locks import LockBook
+from .locks import LockBook, alone
 
 SELF_GROUP = "self"
 
@@ -78,7 +78,7 @@ def _parsed(assignment, entries: dict[str, tuple[str, str]], *, complete: bool) 
 def do_save_rating_draft(assignment, entries: dict[str, tuple[str, str]], *, acting_user,
                          today: date | None = None) -> RatingAssignment:
     """Keep what the rater typed so far (nothing reaches the result until it is submitted)."""
-    assignment = RatingAssignment.objects.select_for_update().select_related("round__scheme", "group").get(
+    assignment = RatingAssignment.objects.select_for_update(**alone()).select_related("round__scheme", "group").get(
         pk=assignment.pk)
     _check_open(assignment, acting_user, today or timezone.localdate())
     parsed = _parsed(assignment, entries, complete=False)
@@ -102,7 +102,7 @@ def _section_of(rule) -> int | None:
 def do_submit_ratings(assignment, entries: dict[str, tuple[str, str]], *, acting_user,
                       today: date | None = None) -> int:
     """Every criterion rated (with a note where the rater group asks): the ratings count from now on."""
-    assignment = RatingAssignment.objects.select_for_update().select_related(
+    assignment = RatingAssignment.objects.select_for_update(**alone()).select_related(
         "round__scheme", "group__source", "ratee").get(pk=assignment.pk)
     _check_open(assignment, acting_user, today or timezone.localdate())
     parsed = _parsed(assignment, entries, complete=True)

@@ -3,13 +3,14 @@ step of the route (its own log line, signature and notification)."""
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.refusals import Refused
 from kaohe.services.roundwide import ROUND_WIDE_STEPS, sheets_waiting
 
 from .audit import audit
+from .locks import alone
 from .transitions import do_transition
 
 
@@ -23,10 +24,7 @@ def do_round_wide_step(round_, action: str, sheet_ids, *, acting_user) -> int:
     if action not in ROUND_WIDE_STEPS:
         raise Refused("not_round_wide", _("This step is taken sheet by sheet."))
     confirmed = set(sheet_ids)
-    # Lock the sheets alone where the database can (PostgreSQL refuses FOR UPDATE over an outer join);
-    # MariaDB has no FOR UPDATE OF and locks the joined rows too.
-    alone = {"of": ("self",)} if connection.features.has_select_for_update_of else {}
-    waiting = list(sheets_waiting(round_, acting_user, action).select_for_update(**alone))
+    waiting = list(sheets_waiting(round_, acting_user, action).select_for_update(**alone()))
     if not confirmed or {s.pk for s in waiting} != confirmed:
         raise Refused("list_changed", _("The sheets waiting for you changed since you confirmed; nothing was "
                                         "done. Check the new list and confirm again."))

@@ -66,6 +66,8 @@ def check_amounts(changes: list[AmountChange], acting_user) -> list[tuple[Amount
                 "lo": plain(change.rule.min_points), "hi": plain(change.rule.max_points)})))
         elif change.points != 0 and not change.note.strip():
             problems.append((change, str(_("give a reason"))))
+        elif "\x00" in change.note:  # no database keeps a NUL byte in text (PostgreSQL refuses it)
+            problems.append((change, str(_("contains a NUL character, which is not text"))))
     return problems
 
 

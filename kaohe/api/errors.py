@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
@@ -88,6 +88,10 @@ def handle(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    if isinstance(exc, DataError):
+        # a value the database cannot hold or compare (a NUL byte, a number out of its range): bad input
+        return Response(body(item("invalid", _("A value in the request cannot be stored or searched for."))),
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OperationalError | InterfaceError):
         # the database is not answering (restarting, failing over): nothing was written; the client may retry
         response = Response(body(item("database_unavailable", _("The database is not answering; nothing was "

@@ -73,6 +73,11 @@ class LedgerValidator:
         def fail(column: str, code: str, message: str) -> None:
             errors.append(RowError(line, column, cells.get(column, ""), code, message))
 
+        for column, value in cells.items():  # no database keeps a NUL byte in text (PostgreSQL refuses it)
+            if "\x00" in (value or ""):
+                fail(column, "nul_character", _("contains a NUL character, which is not text"))
+        if len(errors) > before:
+            return None
         unit = self._unit(cells["unit"], fail)
         rule = self._rule(fold(cells["rule"]), fail)
         quantity = self._quantity(cells.get("quantity", ""), rule, fail)

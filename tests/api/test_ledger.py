@@ -123,3 +123,14 @@ def test_a_database_that_does_not_answer_is_a_503_to_retry(api, people, round_, 
     assert answer.status_code == 503 and answer["Retry-After"] == "5"
     assert [e["code"] for e in answer.json()["errors"]] == ["database_unavailable"]
     assert b"Lost connection" not in answer.content
+
+
+def test_a_value_the_database_cannot_hold_is_a_400_not_a_500(api, people, round_):
+    answer = api(people["staff"]).get("/api/v1/ledger/?unit=城关\x00镇")
+    assert answer.status_code in (200, 400)  # SQLite and MariaDB compare it; PostgreSQL cannot hold it
+    if answer.status_code == 400:
+        assert answer.json()["errors"][0]["code"] == "invalid"
+    row = {**ROW, "note": "迟\x00报"}
+    refused = api(people["staff"]).post("/api/v1/ledger/", row, format="json")
+    assert refused.status_code == 400
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("note", "null_characters_not_allowed")]
