@@ -2,10 +2,11 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from kaohe.doctype.route_names import state_name
 from kaohe.models import State
 from kaohe.permissions import is_unit_only
 from kaohe.services.inbox import todo_count
-from kaohe.workflow.states import RoundState, SheetState, Step, state_name
+from kaohe.workflow.states import RoundState, SheetState, Step
 
 
 def desk(request):

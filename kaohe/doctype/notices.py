@@ -7,7 +7,7 @@ Parameters are names (rounds, sections, units), which are data and stay as writt
 
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.workflow.states import step_name
+from kaohe.doctype.route_names import step_name
 
 MESSAGES = {
     "submit": _("%(section)s · %(unit)s: the score sheet was submitted and waits for signature"),

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kaohe.doctype.people import Role
+from kaohe.doctype.route_names import state_name, step_name
 from kaohe.numbers import plain as plain_text
 from kaohe.services.names import ENGINE_CODES, GROUP_CODES, SchemeNames
 from kaohe.services.names import scheme_names as scheme_names_of
-from kaohe.workflow.states import state_name, step_name
 
 register = template.Library()
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kaohe.doctype.people import Role
-from kaohe.workflow.states import state_name, step_name
+from kaohe.doctype.route_names import state_name, step_name
 
 # Named conditions a transition may require (checked by kaohe.services.conditions): name → (label, refusal).
 CONDITIONS = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.doctype.route_names import step_name
 from kaohe.models import Approval, Round, State, Transition
 from kaohe.permissions import holds
 from kaohe.refusals import NotAllowed, Refused
-from kaohe.workflow.states import step_name
 
 
 def target_of(obj) -> str:
