@@ -9,35 +9,23 @@ Usage: .venv/bin/python bench/desk_shots.py
 
 from __future__ import annotations
 
-import io
-import os
 from datetime import date
 
-from _setup import OUT, ROOT, django_on_bench_db
-from inbox_shots import PASSWORD, PORT, serve
+from _setup import ROOT
+from inbox_shots import PASSWORD, PORT, fresh_demo_database, serve
 
 SHOTS = ROOT / "docs" / "screenshots"
 
 
 def build() -> dict:
-    path = OUT / "desk-shots.sqlite3"
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        if os.path.exists(f"{path}{suffix}"):
-            os.remove(f"{path}{suffix}")
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ["DJANGO_DEBUG"] = "1"  # demo logins exist only while DEBUG is on; runserver serves the static files
-    django_on_bench_db("desk-shots")
+    fresh_demo_database("desk-shots")
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     from kaohe.actions.rounds import do_collect_round, do_decide_round, do_publish_round
     from kaohe.actions.roundwide import do_round_wide_step
     from kaohe.models import Round, Unit
     from kaohe.services.roundwide import sheets_waiting
 
-    call_command("load_seed_scheme", year=2026, verbosity=0)
-    call_command("load_demo", year=2026, stdout=io.StringIO())
     users = get_user_model().objects
     round_ = Round.objects.get()
     for login, step in (("jingban", "submit"), ("fenguan", "sign")):

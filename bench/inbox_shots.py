@@ -24,8 +24,9 @@ PASSWORD = "kaohe-demo-2026"
 SHOTS = ROOT / "docs" / "screenshots"
 
 
-def build() -> None:
-    path = OUT / "shots.sqlite3"
+def fresh_demo_database(name: str) -> None:
+    """A new SQLite file under bench/out with the town scheme, its demo year, the demo people and an open round."""
+    path = OUT / f"{name}.sqlite3"
     OUT.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", "-journal"):
         if os.path.exists(f"{path}{suffix}"):
@@ -33,16 +34,21 @@ def build() -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DJANGO_DEBUG"] = "1"  # demo logins exist only while DEBUG is on; runserver serves the static files
-    django_on_bench_db("shots")
-    from django.contrib.auth import get_user_model
+    django_on_bench_db(name)
     from django.core.management import call_command
+
+    call_command("load_seed_scheme", year=2026, verbosity=0)
+    call_command("load_demo", year=2026, stdout=io.StringIO())
+
+
+def build() -> None:
+    fresh_demo_database("shots")
+    from django.contrib.auth import get_user_model
 
     from kaohe.actions.roundwide import do_round_wide_step
     from kaohe.models import Round
     from kaohe.services.roundwide import sheets_waiting
 
-    call_command("load_seed_scheme", year=2026, verbosity=0)
-    call_command("load_demo", year=2026, stdout=io.StringIO())
     staff = get_user_model().objects.get(username="jingban")
     round_ = Round.objects.get()
     ids = list(sheets_waiting(round_, staff, "submit").values_list("pk", flat=True))
