@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,13 +29,21 @@ def jsonsafe(value: Any) -> Any:
     return str(value)
 
 
+def fingerprint(value: str) -> str:
+    """A credential as the audit shows it: whether it changed can be seen, the value cannot be read back."""
+    return f"sha256:{hashlib.sha256(value.encode()).hexdigest()[:12]}" if value else ""
+
+
 def fields_of(obj: models.Model, names=None) -> dict:
-    """A record's concrete field values (foreign keys as ids), for before/after."""
+    """A record's concrete field values (foreign keys as ids), for before/after; the fields a model lists in
+    ``audit_masked`` (secrets, addresses that carry a token) only as fingerprints."""
+    masked = getattr(obj, "audit_masked", ())
     found = {}
     for field in obj._meta.concrete_fields:
         if names is not None and field.name not in names:
             continue
-        found[field.attname] = jsonsafe(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        found[field.attname] = fingerprint(str(value or "")) if field.name in masked else jsonsafe(value)
     return found
 
 

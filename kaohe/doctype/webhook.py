@@ -27,6 +27,8 @@ class WebhookEndpoint(models.Model):
                              related_name="webhooks", verbose_name=_("user"),
                              help_text=_("Everything notified to this person."))
     enabled = models.BooleanField(_("enabled"), default=True)
+    # The address carries the robot's access token and the secret signs for it: the audit keeps neither.
+    audit_masked = ("url", "secret")
 
     class Meta:
         app_label = "kaohe"

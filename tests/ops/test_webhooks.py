@@ -183,3 +183,22 @@ def test_with_redis_the_message_goes_through_an_rq_job_and_is_retried(people, ro
     delivery.refresh_from_db()
     assert delivery.state == WebhookDelivery.SENT and delivery.attempts == 2
     queue.connection.flushdb()
+
+
+def test_the_audit_of_a_robot_keeps_neither_its_secret_nor_its_access_token(people):
+    from kaohe.actions.records import do_save_record
+    from kaohe.models import AuditEvent
+
+    endpoint = WebhookEndpoint(name="群", kind=WebhookEndpoint.DINGTALK, secret=SECRET,
+                               url="https://oapi.dingtalk.com/robot/send?access_token=t0k3n",
+                               section=Section.objects.first())
+    do_save_record(endpoint, acting_user=people["admin"])
+    endpoint.secret = "SECchanged"
+    do_save_record(endpoint, acting_user=people["admin"])
+    events = AuditEvent.objects.filter(action__startswith="webhookendpoint.")
+    assert events.count() == 2
+    stored = json.dumps([[e.before, e.after] for e in events])
+    assert SECRET not in stored and "SECchanged" not in stored and "t0k3n" not in stored
+    change = events.get(action="webhookendpoint.change")
+    assert change.before["secret"] != change.after["secret"]  # that it changed is still seen
+    assert change.before["url"] == change.after["url"]
