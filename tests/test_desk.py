@@ -30,6 +30,20 @@ def test_grid_shows_units_items_and_scores(client, safety):
     assert "城关镇" in page and "东山镇" in page and 'id="save"' in page
 
 
+def test_grid_offers_submit_save_and_sign_only_while_a_sheet_waits_for_them(client, safety, people):
+    _sheet, _rule, url = safety
+    sheets = ScoreSheet.objects.filter(round=_sheet.round, section__code="anquan")
+    page = client.get(url).content.decode()
+    assert 'id="submit-all"' in page and 'id="save"' in page
+    sheets.update(state="submitted")  # nothing left to enter: no staff button, the head may sign
+    page = client.get(url).content.decode()
+    assert 'id="submit-all"' not in page and 'id="save"' not in page
+    client.force_login(people["head2"])
+    assert 'id="sign-all"' in client.get(url).content.decode()
+    sheets.update(state="signed")
+    assert 'id="sign-all"' not in client.get(url).content.decode()
+
+
 def test_preview_scores_without_saving(client, safety):
     sheet, rule, url = safety
     response = client.post(url + "preview/", grid_data(sheet, rule, "-2.5", "x"))

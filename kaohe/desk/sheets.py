@@ -182,6 +182,10 @@ def grid(request, pk: int, section: str):
             messages.error(request, _("Nothing was saved: correct the marked cells."))
     return render(request, "kaohe/grid.html", {**context, "rows": _grid_rows(context, form_state),
                                                **section_roles(request.user, section_obj),
+                                               # a button is offered only while it has something to act on
+                                               "any_editable": any(context["editable"].values()),
+                                               "any_submitted": any(sheet.state == SheetState.SUBMITTED
+                                                                    for sheet in context["sheets"]),
                                                "can_record": can_record_anything(request.user)
                                                and not context["weighted"]})
 
