@@ -73,7 +73,8 @@ def test_the_heatmap_has_a_cell_where_points_were_lost(matrix_round):
         ("城关镇", "1.2"): ECONOMY, ("城关镇", "8.1"): D(1), ("城关镇", "8.5"): D(1),
         ("东山镇", "1.2"): ECONOMY, ("东山镇", "8.1"): D("0.5"), ("东山镇", "8.4"): D(3),
     }
-    assert len(chart["x_names"]) == len(chart["x"]) and chart["x_names"][chart["x"].index("8.4")].startswith("建立财统数据")
+    assert len(chart["x_names"]) == len(chart["x"])
+    assert chart["x_names"][chart["x"].index("8.4")].startswith("建立财统数据")
 
 
 def test_a_section_keeps_its_own_items_and_a_group_its_units(matrix_round):
