@@ -37,8 +37,9 @@
       xAxis: { type: "category", data: spec.x, splitArea: { show: true }, axisLabel: { rotate: 60, interval: 0 } },
       yAxis: { type: "category", data: spec.y, inverse: true, splitArea: { show: true } },
       visualMap: { min: 0, max: most || 1, calculable: false, show: false, inRange: { color: ["#fde0dd", "#c0504d"] } },
+      // A white border sets each cell apart (and marks it among the SVG's paths: the grid's bands have none).
       series: [{ type: "heatmap", name: spec.title, data: spec.cells.map(function (c) { return [c[0], c[1], Number(c[2])]; }),
-                 label: { show: true, fontSize: 10 } }],
+                 label: { show: true, fontSize: 10 }, itemStyle: { borderColor: "#ffffff", borderWidth: 1 } }],
     };
   }
 
@@ -48,7 +49,7 @@
       tooltip: {},
       legend: { bottom: 0, data: spec.series.map(function (s) { return s.name; }) },
       radar: { indicator: spec.indicators.map(function (i) { return { name: i.name, max: Number(i.max) }; }),
-               radius: "62%", axisName: { fontSize: 10 } },
+               center: ["50%", "55%"], radius: "60%", axisName: { fontSize: 10 } },
       series: [{
         type: "radar", name: spec.title,
         data: spec.series.map(function (s, i) {
