@@ -63,7 +63,7 @@
   function lineOption(spec) {
     return {
       tooltip: { trigger: "axis" },
-      grid: { left: 48, right: 16, bottom: 40, top: 40 },
+      grid: { left: 48, right: 16, bottom: 40, top: 56 },
       xAxis: { type: "category", data: spec.categories },
       yAxis: { type: "value", min: function (range) { return Math.floor(range.min) - 1; } },
       series: [{
