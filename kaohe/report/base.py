@@ -88,15 +88,20 @@ def _day(key: str, text: str) -> date:
         raise Refused("bad_filter", _("%(key)s is not a date (YYYY-MM-DD): %(value)s"), key=key, value=text) from None
 
 
+def _whole(text: str, digits: int) -> bool:
+    """ASCII digits only (not ² or ٣), and few enough for any database's integer column."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
+
+
 def _month(key: str, text: str) -> int:
-    if text.isdigit() and 1 <= int(text) <= 12:
+    if _whole(text, 2) and 1 <= int(text) <= 12:
         return int(text)
     raise Refused("bad_filter", _("%(key)s is a month from 1 to 12, not %(value)s."), key=key, value=text)
 
 
 def _other_round(round_, key: str, text: str) -> Round:
     """A round to set beside this one: another round of a scheme of the same family (town with town)."""
-    other = Round.objects.select_related("scheme").filter(pk=int(text)).first() if text.isdigit() else None
+    other = Round.objects.select_related("scheme").filter(pk=int(text)).first() if _whole(text, 9) else None
     if other is None:
         raise Refused("bad_filter", _("No %(key)s %(value)s."), key=key, value=text)
     if other.pk == round_.pk:

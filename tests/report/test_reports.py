@@ -132,3 +132,14 @@ def test_ranking_of_one_unit_draws_its_categories_against_its_groups_average(rec
     assert mine[names["3"]] == mean[names["3"]] == Decimal(15)
     assert {i["name"]: Decimal(i["max"]) for i in chart["indicators"]}[names["8"]] == Decimal(22)
     assert get_report("ranking").run(recorded, {"group": "town"}).chart["kind"] == "bar"
+
+
+@pytest.mark.parametrize(("report", "filters"), [
+    ("at_risk", {"as_of": "²"}), ("at_risk", {"as_of": "006"}), ("at_risk", {"as_of": "-1"}),
+    ("year_over_year", {"compare": "99999999999999999999999"}), ("year_over_year", {"compare": "٣"}),
+    ("year_over_year", {"compare": "0"}),
+])
+def test_a_month_or_round_that_is_no_number_of_ours_is_refused_not_a_crash(recorded, report, filters):
+    with pytest.raises(Refused) as refused:
+        get_report(report).run(recorded, filters)
+    assert refused.value.code == "bad_filter"
