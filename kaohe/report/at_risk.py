@@ -78,6 +78,8 @@ class AtRisk(Report):
     def chart_for(self, round_, rows, filters):
         """One unit: its projected total as of each month of the year. Otherwise every unit's projected total."""
         if "unit" in filters:
+            if not rows:
+                return None  # a unit this round does not assess has no line
             months = range(1, 13)
             totals = [score(round_.scheme, as_of=AsOf(round_.scheme.year, m), explain=False,
                             units=[filters["unit"]]).units for m in months]
