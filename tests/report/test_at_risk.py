@@ -95,3 +95,20 @@ def test_csv_holds_the_rows(reported):
         cells = dict(zip(keys, line, strict=True))
         assert (cells["unit"], D(cells["points"]), D(cells["projected_total"]), cells["veto_risk"]) == (
             row["unit"], row["points"], row["projected_total"], "1" if row["veto_risk"] else "0")
+
+
+def test_xlsx_holds_the_rows_as_typed_cells(reported):
+    from openpyxl import load_workbook
+
+    from kaohe.report.export import as_xlsx
+
+    result = get_report("at_risk").run(reported, {"as_of": "6", "group": "town"})
+    sheet = load_workbook(io.BytesIO(as_xlsx(result))).active
+    keys = [c.key for c in result.columns]
+    read = [dict(zip(keys, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=3)]
+    assert len(read) == len(result.rows) == 20
+    for row, cells in zip(result.rows, read, strict=True):
+        assert (cells["unit"], cells["veto_risk"], cells["projected_rank"]) == (
+            row["unit"], row["veto_risk"], row["projected_rank"])
+        for key in ("target", "expected", "actual", "completion", "points", "projected_total"):
+            assert (None if cells[key] is None else D(str(cells[key]))) == row[key]

@@ -107,3 +107,21 @@ def test_xlsx_holds_the_rows_with_empty_cells_for_the_missing_year(recorded, las
         assert (cells["unit"], cells["rule"], cells["only_in"] or "") == (row["unit"], row["rule"], row["only_in"])
         for key in ("before", "after", "change"):
             assert (None if cells[key] is None else D(str(cells[key]))) == row[key]
+
+
+def test_csv_holds_the_rows_with_empty_cells_for_the_missing_year(recorded, last_year):
+    import csv
+
+    from kaohe.report.export import as_csv
+
+    result = get_report("year_over_year").run(recorded, {"compare": str(last_year.pk), "unit": "西河镇"})
+    body = list(csv.reader(io.StringIO(as_csv(result).decode("utf-8-sig"))))
+    keys = [c.key for c in result.columns]
+    read = [dict(zip(keys, line, strict=True)) for line in body[1:]]
+    assert [(r["rule"], r["before"], r["after"], r["change"], r["only_in"]) for r in read] == [
+        (row["rule"], "" if row["before"] is None else str(row["before"].normalize()),
+         "" if row["after"] is None else str(row["after"].normalize()),
+         "" if row["change"] is None else str(row["change"].normalize()), row["only_in"]) for row in result.rows]
+    # 西河镇: 1.2.a both years, 3.4.l in 2026 only, 8.1.b in 2025 only (−1)
+    assert [(r["rule"], r["before"], r["after"]) for r in read] == [
+        ("1.2.a", "-8", "-8"), ("3.4.l", "", "0"), ("8.1.b", "-1", "")]
