@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.dates import MONTHS
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from kaohe.models import Round, Section, Unit, UnitGroup
 from kaohe.permissions import can_run_report
@@ -36,6 +37,10 @@ def _choices(round_, key: str, user=None):
     if key == "rule":
         return list(round_.scheme.rules.order_by("order", "code").values_list("code", "code"))
     return None
+
+
+# What an empty select means where it is not "all": the report then takes the round's month, or last year's round.
+BLANK = {"as_of": _("the round's month"), "compare": _("last year's round")}
 
 
 def _chosen(value) -> str:
@@ -69,7 +74,7 @@ def report_page(request, code: str):
     return render(request, "kaohe/report.html", {
         "round": round_, "result": result, "problem": problem,
         "filters": [{"key": key, "label": label, "value": raw.get(key) or _chosen(result.filters.get(key)),
-                     "choices": _choices(round_, key, request.user)}
+                     "choices": _choices(round_, key, request.user), "blank": BLANK.get(key)}
                     for key, label in ((k, FILTER_LABELS[k]) for k in report.filters)],
         "rows": [[(value, column) for value, column in zip(row, result.columns, strict=True)]
                  for row in result.values()],
