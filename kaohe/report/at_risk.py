@@ -15,6 +15,7 @@ from kaohe.models import EconomicIndicator
 from kaohe.scoring import AsOf
 from kaohe.services.ranking import round_unit_names
 from kaohe.services.scoring import score
+from kaohe.services.spec import scheme_spec
 
 from .base import BOOL, DECIMAL, INT, TEXT, Column, Report
 from .scores import ordered_units
@@ -81,7 +82,9 @@ class AtRisk(Report):
             if not rows:
                 return None  # a unit this round does not assess has no line
             months = range(1, 13)
-            totals = [score(round_.scheme, as_of=AsOf(round_.scheme.year, m), explain=False,
+            # one spec for the twelve months; each month's sums are a lookup of the stored totals when current
+            spec = scheme_spec(round_.scheme)
+            totals = [score(round_.scheme, as_of=AsOf(round_.scheme.year, m), explain=False, stored=True, spec=spec,
                             units=[filters["unit"]]).units for m in months]
             return {"kind": "line", "title": str(_("Projected total by month")), "series": filters["unit"],
                     "categories": [str(m) for m in months],
