@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from .doctype.people import Role
 from .models import Delegation, Membership, State
 from .refusals import NotAllowed, Refused
+from .scoring import Method
 from .workflow.states import RoundState
 
 
@@ -260,6 +261,8 @@ def can_view_ranking(user, round_) -> bool:
 # Who may run each report: the ranking-wide ones follow the ranking; the working lists follow the round board.
 REPORTS_LIKE_RANKING = frozenset({"ranking", "deduction_causes"})
 REPORTS_LIKE_BOARD = frozenset({"ledger_detail", "progress"})
+# Points lost, rules matched across years, economic progress: these read a points scheme (the town scheme).
+REPORTS_OF_POINTS = frozenset({"matrix", "year_over_year", "at_risk"})
 
 
 def can_run_report(user, code: str, round_) -> bool:
@@ -267,6 +270,8 @@ def can_run_report(user, code: str, round_) -> bool:
     board (and then only the sections the user sees)."""
     if code in REPORTS_LIKE_RANKING:
         return can_view_ranking(user, round_)
+    if code in REPORTS_OF_POINTS:
+        return round_.scheme.method == Method.POINTS and can_view_ranking(user, round_)
     if code in REPORTS_LIKE_BOARD:
         return can_view_progress(user, round_)
     return False

@@ -19,13 +19,14 @@ from rest_framework.views import APIView
 from kaohe.models import Round
 from kaohe.permissions import can_run_report
 from kaohe.refusals import NotAllowed
+from kaohe.report.base import FILTER_LABELS
 from kaohe.report.export import CONTENT_TYPES, as_json, export
 from kaohe.report.registry import REPORTS
 
 from . import query
 from .errors import ErrorBody
 
-FILTERS = ["group", "section", "unit", "rule", "date_from", "date_to"]
+FILTERS = list(FILTER_LABELS)
 
 
 class ReportRows(APIView):

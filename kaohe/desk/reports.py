@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.dates import MONTHS
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from kaohe.models import Round, Section, Unit, UnitGroup
 from kaohe.permissions import can_run_report
@@ -16,8 +18,15 @@ from kaohe.report.export import CONTENT_TYPES, FORMATS, export
 from kaohe.report.registry import REPORTS
 
 
-def _choices(round_, key: str):
+def _choices(round_, key: str, user=None):
     """The values a select of the filter bar offers; None for a free (date) field."""
+    if key == "as_of":
+        return [(str(month), name) for month, name in MONTHS.items()]
+    if key == "compare":
+        others = (Round.objects.filter(scheme__family=round_.scheme.family, scheme__method=round_.scheme.method)
+                  .exclude(pk=round_.pk).select_related("scheme").order_by("-scheme__year", "-opened_at"))
+        return [(str(r.pk), f"{r.name} ({r.scheme.code})") for r in others
+                if can_run_report(user, "year_over_year", r)]
     if key == "group":
         return list(UnitGroup.objects.order_by("order", "code").values_list("code", "name"))
     if key == "section":
@@ -28,6 +37,15 @@ def _choices(round_, key: str):
     if key == "rule":
         return list(round_.scheme.rules.order_by("order", "code").values_list("code", "code"))
     return None
+
+
+# What an empty select means where it is not "all": the report then takes the round's month, or last year's round.
+BLANK = {"as_of": _("the round's month"), "compare": _("last year's round")}
+
+
+def _chosen(value) -> str:
+    """A filter the report chose by itself (the round compared with), as its select's value."""
+    return "" if value is None else str(getattr(value, "pk", value))
 
 
 @login_required
@@ -55,7 +73,8 @@ def report_page(request, code: str):
     query = {"round": round_.pk, **{k: v for k, v in raw.items() if v}}
     return render(request, "kaohe/report.html", {
         "round": round_, "result": result, "problem": problem,
-        "filters": [{"key": key, "label": label, "value": raw.get(key, ""), "choices": _choices(round_, key)}
+        "filters": [{"key": key, "label": label, "value": raw.get(key) or _chosen(result.filters.get(key)),
+                     "choices": _choices(round_, key, request.user), "blank": BLANK.get(key)}
                     for key, label in ((k, FILTER_LABELS[k]) for k in report.filters)],
         "rows": [[(value, column) for value, column in zip(row, result.columns, strict=True)]
                  for row in result.values()],

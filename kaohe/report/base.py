@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.models import Rule, Section, Unit, UnitGroup
+from kaohe.models import Round, Rule, Section, Unit, UnitGroup
 from kaohe.refusals import Refused
 
 # Column types the exports know how to write: numbers stay numbers, dates stay dates.
@@ -27,7 +27,7 @@ class Column:
 # Every filter a report may offer: its label and how its text is read. Reports pick from these.
 FILTER_LABELS = {
     "group": _("group"), "section": _("section"), "unit": _("unit"), "rule": _("rule"),
-    "date_from": _("from date"), "date_to": _("to date"),
+    "date_from": _("from date"), "date_to": _("to date"), "as_of": _("as of month"), "compare": _("compare with"),
 }
 
 
@@ -62,14 +62,22 @@ class Report:
     def chart(self, round_, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         return None
 
+    def columns_for(self, round_, filters: dict[str, Any]) -> list[Column]:
+        """The columns; a report whose columns depend on its filters (a compared round) overrides this."""
+        return self.columns(round_)
+
+    def chart_for(self, round_, rows: list[dict[str, Any]], filters: dict[str, Any]) -> dict[str, Any] | None:
+        """The chart; a report that draws another chart for one unit overrides this."""
+        return self.chart(round_, rows)
+
     def summary(self, rows: list[dict[str, Any]]) -> str:
         return str(_("%(count)d rows")) % {"count": len(rows)}
 
     def run(self, round_, raw_filters: dict[str, str] | None = None, user=None) -> ReportResult:
         filters = parse_filters(self, round_, raw_filters or {})
         rows = self.rows(round_, filters, user)
-        return ReportResult(code=self.code, name=str(self.name), columns=self.columns(round_), rows=rows,
-                            filters=filters, summary=self.summary(rows), chart=self.chart(round_, rows),
+        return ReportResult(code=self.code, name=str(self.name), columns=self.columns_for(round_, filters), rows=rows,
+                            filters=filters, summary=self.summary(rows), chart=self.chart_for(round_, rows, filters),
                             decimals=round_.scheme.decimal_places)
 
 
@@ -78,6 +86,30 @@ def _day(key: str, text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise Refused("bad_filter", _("%(key)s is not a date (YYYY-MM-DD): %(value)s"), key=key, value=text) from None
+
+
+def _whole(text: str, digits: int) -> bool:
+    """ASCII digits only (not ² or ٣), and few enough for any database's integer column."""
+    return text.isascii() and text.isdigit() and len(text) <= digits
+
+
+def _month(key: str, text: str) -> int:
+    if _whole(text, 2) and 1 <= int(text) <= 12:
+        return int(text)
+    raise Refused("bad_filter", _("%(key)s is a month from 1 to 12, not %(value)s."), key=key, value=text)
+
+
+def _other_round(round_, key: str, text: str) -> Round:
+    """A round to set beside this one: another round of a scheme of the same family (town with town)."""
+    other = Round.objects.select_related("scheme").filter(pk=int(text)).first() if _whole(text, 9) else None
+    if other is None:
+        raise Refused("bad_filter", _("No %(key)s %(value)s."), key=key, value=text)
+    if other.pk == round_.pk:
+        raise Refused("bad_filter", _("Compare %(round)s with another round, not with itself."), round=round_.name)
+    if other.scheme.family != round_.scheme.family or other.scheme.method != round_.scheme.method:
+        raise Refused("bad_filter", _("%(other)s is a round of %(scheme)s, not of the same family as %(round)s."),
+                      other=other.name, scheme=other.scheme.name, round=round_.name)
+    return other
 
 
 def parse_filters(report: Report, round_, raw: dict[str, str]) -> dict[str, Any]:
@@ -100,6 +132,10 @@ def parse_filters(report: Report, round_, raw: dict[str, str]) -> dict[str, Any]
                           report=report.code, key=key)
         if key in ("date_from", "date_to"):
             cleaned[key] = _day(key, value)
+        elif key == "as_of":
+            cleaned[key] = _month(key, value)
+        elif key == "compare":
+            cleaned[key] = _other_round(round_, key, value)
         elif not known[key](value):
             raise Refused("bad_filter", _("No %(key)s %(value)s."), key=key, value=value)
         else:

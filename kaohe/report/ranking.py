@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.services.ranking import scored_round
 
 from .base import BOOL, DECIMAL, INT, TEXT, Column, Report
+from .charts import unit_radar
 from .scores import _reasons, ordered_units
 
 
@@ -17,7 +18,7 @@ def _categories(round_):
 class Ranking(Report):
     code = "ranking"
     name = _("Ranking")
-    filters = ("group",)
+    filters = ("group", "unit")
 
     def columns(self, round_):
         return [
@@ -33,7 +34,7 @@ class Ranking(Report):
         codes = [code for code, _name in _categories(round_)]
         rows = []
         for unit in ordered_units(scored_round(round_)):
-            if filters.get("group") not in (None, unit.group):
+            if filters.get("group") not in (None, unit.group) or filters.get("unit") not in (None, unit.unit):
                 continue
             rows.append({
                 "group": names.get(unit.group, unit.group), "group_code": unit.group, "rank": unit.rank,
@@ -50,6 +51,12 @@ class Ranking(Report):
             "categories": [r["unit"] for r in rows], "values": [str(r["total"]) for r in rows],
             "series": [r["group"] for r in rows],
         }
+
+    def chart_for(self, round_, rows, filters):
+        """One unit asked for: a radar of its categories against its group's average; else the bars."""
+        if "unit" in filters and rows:
+            return unit_radar(round_, scored_round(round_), filters["unit"], _categories(round_))
+        return self.chart(round_, rows)
 
     def summary(self, rows):
         vetoed = sum(1 for r in rows if r["vetoed"])

@@ -6,13 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.refusals import Refused
 
+from .at_risk import AtRisk
 from .base import Report
 from .deduction_causes import DeductionCauses
 from .ledger_detail import LedgerDetail
+from .matrix import Matrix
 from .progress import Progress
 from .ranking import Ranking
+from .year_over_year import YearOverYear
 
 REPORTS: dict[str, Report] = {r.code: r for r in (Ranking(), LedgerDetail(), DeductionCauses(), Progress())}
+REPORTS.update({r.code: r for r in (Matrix(), YearOverYear(), AtRisk())})
 
 
 def get_report(code: str) -> Report:

@@ -49,17 +49,18 @@ def month_end(as_of: AsOf) -> date:
 
 
 def score(scheme: Scheme, as_of: AsOf | None = None, group: str | None = None, explain: bool = True,
-          units: list[str] | None = None, *, stored: bool = False) -> SchemeResult:
+          units: list[str] | None = None, *, stored: bool = False, spec: SchemeSpec | None = None) -> SchemeResult:
     """Score ``scheme`` as of the end of ``as_of`` (default: December of its year).
 
     ``explain`` loads every ledger row so each item lists the rows behind it; without it the
     rows are summed in the database and only rules that read single rows load theirs.
     ``units`` limits the result to those units (their ranks are then meaningless).
     ``stored``: read the per unit × rule sums from the stored totals (a lookup) when they are current,
-    instead of summing the ledger; the result is the same.
+    instead of summing the ledger; the result is the same. ``spec``: the scheme's spec, when already built
+    (scoring one scheme for several months builds it once).
     """
     with collector_paused():
-        facts = load_facts(scheme, as_of, group, explain, units, stored=stored)
+        facts = load_facts(scheme, as_of, group, explain, units, stored=stored, spec=spec)
         return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain,
                             ratings=facts.ratings, measures=facts.measures)
 

@@ -51,3 +51,18 @@ def test_the_round_board_links_only_the_reports_the_user_may_run(client, recorde
     assert 'id="report-link-ranking"' not in html
     client.force_login(people["m1"])
     assert 'id="report-link-ranking"' in client.get(reverse("kaohe:round", args=[recorded.pk])).content.decode()
+
+
+def test_the_new_reports_open_in_the_desk_with_their_filters(client, recorded, people):
+    client.force_login(people["m1"])
+    html = client.get(url("at_risk", recorded, as_of=6)).content.decode()
+    assert '<select name="as_of">' in html and '<option value="6" selected>' in html
+    assert '"kind": "bar"' in html  # every unit's projected total; a line only for one unit
+    html = client.get(url("matrix", recorded, section="caitong")).content.decode()
+    assert '"kind": "heatmap"' in html and html.count("<tr>") == 1 + 6 + 1  # header, six units, the totals
+    problem = client.get(url("at_risk", recorded, as_of=13), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="report-problem"' in problem and "13" in problem
+    html = client.get(url("year_over_year", recorded, compare=recorded.pk)).content.decode()
+    assert 'id="report-problem"' in html and '<select name="compare">' in html
+    client.force_login(people["staff"])
+    assert client.get(url("matrix", recorded)).status_code == 403

@@ -100,3 +100,46 @@ def test_who_may_run_which_report(recorded, people):
     assert not can_run_report(fresh(people["town"]), "ranking", recorded)  # not published yet
     assert not can_run_report(fresh(people["town"]), "progress", recorded)
     assert not can_run_report(fresh(people["m1"]), "no_such_report", recorded)
+
+
+@pytest.mark.parametrize("code", ["matrix", "year_over_year", "at_risk"])
+def test_the_new_reports_are_read_like_the_ranking_and_only_on_points_schemes(recorded, people, code):
+    from kaohe.models import Scheme
+    from kaohe.permissions import can_run_report
+    from tests.conftest import fresh
+
+    assert can_run_report(fresh(people["m1"]), code, recorded)
+    assert can_run_report(fresh(people["collector"]), code, recorded)
+    assert not can_run_report(fresh(people["staff"]), code, recorded)  # the ranking is not theirs before publication
+    assert not can_run_report(fresh(people["town"]), code, recorded)
+    Scheme.objects.filter(pk=recorded.scheme_id).update(method="weighted")
+    recorded.scheme.refresh_from_db()
+    assert not can_run_report(fresh(people["m1"]), code, recorded)  # points lost and 序时进度 mean nothing there
+
+
+def test_ranking_of_one_unit_draws_its_categories_against_its_groups_average(recorded):
+    """Towns: 城关镇 lost 2 and 东山镇 3.5 on category 8 (base 22), 西河镇 and 南湖镇 nothing: the group's
+    mean on 8 is (20 + 18.5 + 22 + 22) / 4 = 20.625 → 20.63. 1.2 costs every town 8 (no figures): 2 on 1."""
+    result = get_report("ranking").run(recorded, {"unit": "城关镇"})
+    assert [r["unit"] for r in result.rows] == ["城关镇"]
+    chart = result.chart
+    assert chart["kind"] == "radar" and len(chart["indicators"]) == 12
+    mine, mean = ({i["name"]: Decimal(v) for i, v in zip(chart["indicators"], s["values"], strict=True)}
+                  for s in chart["series"])
+    names = dict(recorded.scheme.indicators.filter(parent__isnull=True).values_list("code", "name"))
+    assert mine[names["8"]] == Decimal(20) and mean[names["8"]] == Decimal("20.63")
+    assert mine[names["1"]] == mean[names["1"]] == Decimal(2)
+    assert mine[names["3"]] == mean[names["3"]] == Decimal(15)
+    assert {i["name"]: Decimal(i["max"]) for i in chart["indicators"]}[names["8"]] == Decimal(22)
+    assert get_report("ranking").run(recorded, {"group": "town"}).chart["kind"] == "bar"
+
+
+@pytest.mark.parametrize(("report", "filters"), [
+    ("at_risk", {"as_of": "²"}), ("at_risk", {"as_of": "006"}), ("at_risk", {"as_of": "-1"}),
+    ("year_over_year", {"compare": "99999999999999999999999"}), ("year_over_year", {"compare": "٣"}),
+    ("year_over_year", {"compare": "0"}),
+])
+def test_a_month_or_round_that_is_no_number_of_ours_is_refused_not_a_crash(recorded, report, filters):
+    with pytest.raises(Refused) as refused:
+        get_report(report).run(recorded, filters)
+    assert refused.value.code == "bad_filter"

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("code", help="the report's code")
         parser.add_argument("--round", required=True, help="the round's id or its unique name")
         parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
-                            help="group, section, unit, rule, date_from, date_to (as the report offers)")
+                            help="group, section, unit, rule, date_from, date_to, as_of (1-12), "
+                                 "compare (a round's id), as the report offers")
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument("--encoding", default="utf-8", help="CSV only: utf-8 (with BOM, the default) or gb18030")
         parser.add_argument("--out", required=True, help="the file to write")
