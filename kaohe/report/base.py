@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.models import Rule, Section, Unit, UnitGroup
 from kaohe.refusals import Refused
 
-# Column types the exports know how to write: numbers stay numbers, dates stay dates.
-TEXT, INT, DECIMAL, DATE, BOOL = "text", "int", "decimal", "date", "bool"
+# Column types the exports know how to write: numbers stay numbers, dates stay dates; a link is a path in the
+# Desk (written as text in CSV and XLSX, left off paper).
+TEXT, INT, DECIMAL, DATE, BOOL, LINK = "text", "int", "decimal", "date", "bool", "link"
 
 
 @dataclass(frozen=True)
