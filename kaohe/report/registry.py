@@ -6,13 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.refusals import Refused
 
+from .appraisal_grades import AppraisalGrades
 from .base import Report
+from .consistency import Consistency
 from .deduction_causes import DeductionCauses
 from .ledger_detail import LedgerDetail
 from .progress import Progress
 from .ranking import Ranking
 
-REPORTS: dict[str, Report] = {r.code: r for r in (Ranking(), LedgerDetail(), DeductionCauses(), Progress())}
+REPORTS: dict[str, Report] = {r.code: r for r in (Ranking(), LedgerDetail(), DeductionCauses(), Progress(),
+                                                   Consistency(), AppraisalGrades())}
 
 
 def get_report(code: str) -> Report:
