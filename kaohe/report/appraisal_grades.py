@@ -19,6 +19,7 @@ class AppraisalGrades(Report):
     code = "appraisal_grades"
     name = _("Appraisal grades and raters")
     filters = ("group",)
+    methods = ("weighted",)
 
     def columns(self, round_):
         return [

@@ -53,6 +53,10 @@ class Report:
     code: str = ""
     name: Any = ""
     filters: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()  # the scheme methods it is about (points, weighted…); empty: every one
+
+    def applies_to(self, scheme) -> bool:
+        return not self.methods or scheme.method in self.methods
 
     def columns(self, round_) -> list[Column]:
         raise NotImplementedError

@@ -24,6 +24,7 @@ class Consistency(Report):
     code = "consistency"
     name = _("Consistency alerts")
     filters = ("section", "unit")
+    methods = ("points",)  # alerts over ledger rows: the points schemes keep a ledger
 
     def columns(self, round_):
         return [
