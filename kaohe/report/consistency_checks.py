@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from kaohe.models import LedgerEntry
 from kaohe.numbers import plain
 from kaohe.scoring import Kind
+from kaohe.scoring.spec import ENTERED_KINDS
 from kaohe.services.scoring import month_end
 
 from .ledger_detail import row_points
@@ -32,8 +33,6 @@ KINDS = {
     NO_ROWS: gettext_lazy("no rows from the section"),
     RANGE_EDGE: gettext_lazy("at the edge of the range"),
 }
-# Kinds the engine computes from figures: a section never records rows for them.
-COMPUTED = {Kind.ECONOMIC, Kind.ECONOMIC_VETO}
 
 
 @dataclass(frozen=True)
@@ -155,7 +154,7 @@ def no_rows(s: Scope) -> list[dict]:
     """A unit the section scores (it has a sheet) with no row at all in the period under the section's rules:
     nothing found, or nothing recorded yet."""
     recorded = set(s.in_period().values_list("rule__indicator__section_id", "unit_id").distinct())
-    entered = set(s.round_.scheme.rules.exclude(kind__in=COMPUTED).exclude(indicator__section=None)
+    entered = set(s.round_.scheme.rules.filter(kind__in=ENTERED_KINDS).exclude(indicator__section=None)
                   .values_list("indicator__section_id", flat=True))
     return [_alert(NO_ROWS, section=name, section_code=code, unit=unit,
                    link=reverse("kaohe:grid", args=[s.round_.pk, code]),

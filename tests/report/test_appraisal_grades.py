@@ -103,3 +103,9 @@ def test_who_may_run_it(appraised):
 def test_a_department_filter(appraised):
     round_, _users = appraised
     assert get_report("appraisal_grades").run(round_, {"group": "yewu"}).rows == []
+
+
+def test_consistency_has_nothing_to_say_about_a_scheme_without_a_ledger(appraised):
+    round_, _users = appraised
+    assert round_.sheets.exists()
+    assert get_report("consistency").run(round_).rows == []
