@@ -17,6 +17,7 @@ from .scores import neutral
 
 PALETTE = ("#3b6ea5", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6")
 MOST_BARS = 60  # beyond this a bar chart on paper is unreadable: the first ones are drawn, and it says so
+MOST_ROWS = 1000  # about 17 s of WeasyPrint on this machine; more is a job for XLSX, and the sheet says so
 WIDE = 110  # characters of column width beyond which the sheet is laid out in landscape
 WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 680, 270, 70, 38, 80  # the chart's drawing, in CSS pixels
 
@@ -89,7 +90,9 @@ def context(result: ReportResult) -> dict:
                     for key, value in result.filters.items()],
         "columns": [{"label": str(c.label), "numeric": c.type in (DECIMAL, INT), "whole": c.type in (DATE, BOOL),
                      "width": f"{100 * c.width / total:.1f}%"} for c in columns],
-        "rows": [[cell(row.get(c.key), c.type) for c in columns] for row in result.rows],
+        "rows": [[cell(row.get(c.key), c.type) for c in columns] for row in result.rows[:MOST_ROWS]],
+        "rows_note": _("The first %(count)d rows of %(total)d: filter the report, or export XLSX for every row.")
+        % {"count": MOST_ROWS, "total": len(result.rows)} if len(result.rows) > MOST_ROWS else "",
         "summary": result.summary, "chart": chart,
         "chart_note": _("The chart is shown in the Desk only.") if result.chart and chart is None else "",
         "printed": timezone.localtime().strftime("%Y-%m-%d %H:%M"),

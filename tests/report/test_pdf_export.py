@@ -143,3 +143,14 @@ def test_no_text_cell_of_any_report_runs_as_a_formula(hostile, code):
     if code in ("ranking", "progress"):
         assert HOSTILE_UNIT in dangerous
         assert not re.search(r"(?<!')=1\+2镇", printed)
+
+
+def test_a_long_report_prints_its_first_rows_and_says_so(recorded, monkeypatch):
+    from kaohe.report import pdf
+
+    monkeypatch.setattr(pdf, "MOST_ROWS", 3)
+    with translation.override("en"):
+        result = get_report("ledger_detail").run(recorded)
+        text = squeeze(pdf_text(export(result, "pdf")))
+    assert "Thefirst3rowsof4" in text
+    assert "8.5.a" in text and "8.4.a" not in text  # the fourth row (东山镇's 8.4.a, June) is left off
