@@ -30,6 +30,17 @@ def _choices(round_, key: str):
     return None
 
 
+def _exports(query: dict) -> list[tuple[str, str, str]]:
+    """(id, label, link) of each export; CSV comes twice: UTF-8 with a BOM, and GB18030 for older tools."""
+    found = []
+    for fmt in FORMATS:
+        found.append((fmt, fmt.upper(), f"?{urlencode({**query, 'format': fmt})}"))
+        if fmt == "csv":
+            found.append(("csv-gb18030", "CSV (GB18030)",
+                          f"?{urlencode({**query, 'format': 'csv', 'encoding': 'gb18030'})}"))
+    return found
+
+
 @login_required
 def report_page(request, code: str):
     report = REPORTS.get(code)
@@ -60,7 +71,6 @@ def report_page(request, code: str):
                     for key, label in ((k, FILTER_LABELS[k]) for k in report.filters)],
         "rows": [[(value, column) for value, column in zip(row, result.columns, strict=True)]
                  for row in result.values()],
-        "exports": [(fmt, fmt.upper(), f"?{urlencode({**query, 'format': fmt})}") for fmt in FORMATS]
-        + [("csv-gb18030", "CSV (GB18030)", f"?{urlencode({**query, 'format': 'csv', 'encoding': 'gb18030'})}")],
+        "exports": _exports(query),
     })
 

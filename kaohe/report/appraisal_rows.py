@@ -46,10 +46,11 @@ def grade_rows(round_, result, departments: dict[str, str], only: str | None) ->
     for unit in result.units:
         if not unit.vetoed and not unit.unscored and only in (None, unit.group):
             graded[unit.group].append(unit)
+    grades = list(Grade.objects.filter(scheme=round_.scheme).order_by("-min_score"))
     rows = []
     for group in sorted(graded, key=lambda code: list(departments).index(code) if code in departments else 99):
         members = graded[group]
-        for grade in Grade.objects.filter(scheme=round_.scheme).order_by("-min_score"):
+        for grade in grades:
             holders = [u for u in members if u.grade == grade.code]
             moved = sorted(u.unit for u in members
                            if any(n.get("demoted", {}).get("grade") == grade.code for n in u.notes))

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.models import Section, UnitGroup
 from kaohe.numbers import plain
 from kaohe.printing.report_sheet import sheet_pdf
 
@@ -80,13 +81,20 @@ def bar_chart(spec: dict) -> dict | None:
             "label_y": HEIGHT - BOTTOM + 12, "bars": bars, "note": note}
 
 
+def filter_value(key: str, value) -> str:
+    """A filter as people read it: a group's or a section's name after its code."""
+    model = {"group": UnitGroup, "section": Section}.get(key)
+    name = model.objects.filter(code=value).values_list("name", flat=True).first() if model else None
+    return cell(f"{name} ({value})" if name else value, DATE)
+
+
 def context(result: ReportResult) -> dict:
     columns = [c for c in result.columns if c.type != LINK]
     total = sum(c.width for c in columns) or 1
     chart = bar_chart(result.chart) if result.chart and result.chart.get("kind") == "bar" else None
     return {
         "title": result.name, "round": str(result.meta.get("round", "")),
-        "filters": [{"label": str(FILTER_LABELS.get(key, key)), "value": cell(value, DATE)}
+        "filters": [{"label": str(FILTER_LABELS.get(key, key)), "value": filter_value(key, value)}
                     for key, value in result.filters.items()],
         "columns": [{"label": str(c.label), "numeric": c.type in (DECIMAL, INT), "whole": c.type in (DATE, BOOL),
                      "width": f"{100 * c.width / total:.1f}%"} for c in columns],

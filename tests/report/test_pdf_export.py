@@ -43,7 +43,7 @@ def test_the_consistency_alerts_on_paper(recorded):
         text = squeeze(pdf_text(export(result, "pdf")))
     # The four rows of ``recorded``: 东山镇's 8.4.a −3 has no evidence; no other alert in 财统科, as 西河镇,
     # 南湖镇, 开发区 and 县机械厂 have no row from it.
-    assert "section:caitong" in text  # the filter as given
+    assert "section:财务统计科(caitong)" in text  # the filter used, by name
     assert "-3pointswithnoevidenceattached" in text
     for town in ("西河镇", "南湖镇", "开发区", "县机械厂"):
         assert squeeze(f"no ledger row from 财务统计科 for {town} in the period") in text
