@@ -259,8 +259,8 @@ def can_view_ranking(user, round_) -> bool:
 
 
 # Who may run each report: the ranking-wide ones follow the ranking; the working lists follow the round board.
-REPORTS_LIKE_RANKING = frozenset({"ranking", "deduction_causes"})
-REPORTS_LIKE_BOARD = frozenset({"ledger_detail", "progress"})
+REPORTS_LIKE_RANKING = frozenset({"ranking", "deduction_causes", "appraisal_grades"})
+REPORTS_LIKE_BOARD = frozenset({"ledger_detail", "progress", "consistency"})
 # Points lost, rules matched across years, economic progress: these read a points scheme (the town scheme).
 REPORTS_OF_POINTS = frozenset({"matrix", "year_over_year", "at_risk"})
 
@@ -275,6 +275,12 @@ def can_run_report(user, code: str, round_) -> bool:
     if code in REPORTS_LIKE_BOARD:
         return can_view_progress(user, round_)
     return False
+
+
+def can_see_raters(user) -> bool:
+    """Who gave which rating, by name, in a report: the administrator only (the command line counts as one);
+    everyone else reads an anonymous label, as rating progress shows counts and never who rated what."""
+    return roles(user).admin
 
 
 def can_view_unit_result(user, round_, unit) -> bool:

@@ -1,4 +1,4 @@
-"""Reports: the report layer's rows as JSON, or its exports (CSV, XLSX) — the same classes the Desk page
+"""Reports: the report layer's rows as JSON, or its exports (CSV, XLSX, PDF) — the same classes the Desk page
 and ``manage.py report`` run, with the same permission (``can_run_report``) and the same filter checks."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from kaohe.models import Round
 from kaohe.permissions import can_run_report
 from kaohe.refusals import NotAllowed
 from kaohe.report.base import FILTER_LABELS
-from kaohe.report.export import CONTENT_TYPES, as_json, export
+from kaohe.report.export import ENCODINGS, as_json, content_type, export
 from kaohe.report.registry import REPORTS
 
 from . import query
@@ -34,9 +34,11 @@ class ReportRows(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("round", int, required=True, description=gettext_lazy("the round's id")),
-                    OpenApiParameter("export", str, enum=["json", "csv", "xlsx"],
+                    OpenApiParameter("export", str, enum=["json", "csv", "xlsx", "pdf"],
                                      description=gettext_lazy(
-                                         "json (default): columns and rows; csv or xlsx: the export file")),
+                                         "json (default): columns and rows; csv, xlsx or pdf: the export file")),
+                    OpenApiParameter("encoding", str, enum=list(ENCODINGS),
+                                     description=gettext_lazy("CSV only: utf-8 with a BOM (default) or gb18030")),
                     *[OpenApiParameter(name, str, description=gettext_lazy("a filter, where the report offers it"))
                       for name in FILTERS]],
         responses={200: OpenApiTypes.OBJECT, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody})
@@ -56,8 +58,11 @@ class ReportRows(APIView):
         fmt = query.text(request, "export") or "json"
         if fmt == "json":
             return Response(json.loads(as_json(result)))
-        if fmt not in ("csv", "xlsx"):
-            raise ValidationError({"export": [_("Choose json, csv or xlsx.")]}, code="bad_export")
-        response = HttpResponse(export(result, fmt), content_type=CONTENT_TYPES[fmt])
+        if fmt not in ("csv", "xlsx", "pdf"):
+            raise ValidationError({"export": [_("Choose json, csv, xlsx or pdf.")]}, code="bad_export")
+        encoding = query.text(request, "encoding") or "utf-8"
+        if encoding not in ENCODINGS:
+            raise ValidationError({"encoding": [_("Choose utf-8 or gb18030.")]}, code="bad_encoding")
+        response = HttpResponse(export(result, fmt, encoding), content_type=content_type(fmt, encoding))
         response["Content-Disposition"] = f'attachment; filename="{code}-round{round_.pk}.{fmt}"'
         return response

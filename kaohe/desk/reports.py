@@ -14,7 +14,7 @@ from kaohe.models import Round, Section, Unit, UnitGroup
 from kaohe.permissions import can_run_report
 from kaohe.refusals import Refused
 from kaohe.report.base import FILTER_LABELS
-from kaohe.report.export import CONTENT_TYPES, FORMATS, export
+from kaohe.report.export import ENCODINGS, FORMATS, content_type, export
 from kaohe.report.registry import REPORTS
 
 
@@ -48,6 +48,17 @@ def _chosen(value) -> str:
     return "" if value is None else str(getattr(value, "pk", value))
 
 
+def _exports(query: dict) -> list[tuple[str, str, str]]:
+    """(id, label, link) of each export; CSV comes twice: UTF-8 with a BOM, and GB18030 for older tools."""
+    found = []
+    for fmt in FORMATS:
+        found.append((fmt, fmt.upper(), f"?{urlencode({**query, 'format': fmt})}"))
+        if fmt == "csv":
+            found.append(("csv-gb18030", "CSV (GB18030)",
+                          f"?{urlencode({**query, 'format': 'csv', 'encoding': 'gb18030'})}"))
+    return found
+
+
 @login_required
 def report_page(request, code: str):
     report = REPORTS.get(code)
@@ -66,8 +77,9 @@ def report_page(request, code: str):
         result = report.run(round_, {}, user=request.user)
     result.meta["round"] = round_.name
     fmt = request.GET.get("format")
+    encoding = request.GET.get("encoding") if request.GET.get("encoding") in ENCODINGS else "utf-8"
     if fmt in FORMATS and problem is None:  # never a file of everything when the filters asked for less
-        response = HttpResponse(export(result, fmt), content_type=CONTENT_TYPES[fmt])
+        response = HttpResponse(export(result, fmt, encoding), content_type=content_type(fmt, encoding))
         response["Content-Disposition"] = f'attachment; filename="{code}-round{round_.pk}.{fmt}"'
         return response
     query = {"round": round_.pk, **{k: v for k, v in raw.items() if v}}
@@ -78,6 +90,6 @@ def report_page(request, code: str):
                     for key, label in ((k, FILTER_LABELS[k]) for k in report.filters)],
         "rows": [[(value, column) for value, column in zip(row, result.columns, strict=True)]
                  for row in result.values()],
-        "exports": [(fmt, f"?{urlencode({**query, 'format': fmt})}") for fmt in FORMATS],
+        "exports": _exports(query),
     })
 

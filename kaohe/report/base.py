@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.models import Round, Rule, Section, Unit, UnitGroup
 from kaohe.refusals import Refused
 
-# Column types the exports know how to write: numbers stay numbers, dates stay dates.
-TEXT, INT, DECIMAL, DATE, BOOL = "text", "int", "decimal", "date", "bool"
+# Column types the exports know how to write: numbers stay numbers, dates stay dates; a link is a path in the
+# Desk (written as text in CSV and XLSX, left off paper).
+TEXT, INT, DECIMAL, DATE, BOOL, LINK = "text", "int", "decimal", "date", "bool", "link"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class Report:
     code: str = ""
     name: Any = ""
     filters: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()  # the scheme methods it is about (points, weighted…); empty: every one
+
+    def applies_to(self, scheme) -> bool:
+        return not self.methods or scheme.method in self.methods
 
     def columns(self, round_) -> list[Column]:
         raise NotImplementedError

@@ -1,4 +1,5 @@
-"""A report's rows as CSV, XLSX or JSON. Every text cell that Excel/WPS would run as a formula is neutralised."""
+"""A report's rows as CSV, XLSX, PDF or JSON. Every text cell that Excel/WPS would run as a formula is neutralised
+in the files people open (CSV, XLSX, PDF); JSON is data for programs and keeps each value as it is."""
 
 from __future__ import annotations
 
@@ -15,14 +16,22 @@ from openpyxl.utils import get_column_letter
 from kaohe.numbers import plain
 
 from .base import BOOL, DATE, DECIMAL, INT, ReportResult
+from .pdf import as_pdf
 from .scores import jsonable, neutral
 
-FORMATS = ("csv", "xlsx", "json")
+FORMATS = ("csv", "xlsx", "pdf", "json")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
     "json": "application/json",
 }
+# CSV encodings offered: UTF-8 with a BOM (Excel and WPS pick it up) and GB18030 (older tools, 国标).
+ENCODINGS = ("utf-8", "gb18030")
+
+
+def content_type(fmt: str, encoding: str = "utf-8") -> str:
+    return f"text/csv; charset={encoding}" if fmt == "csv" else CONTENT_TYPES[fmt]
 
 
 def filters_line(result: ReportResult) -> str:
@@ -106,4 +115,6 @@ def export(result: ReportResult, fmt: str, encoding: str = "utf-8") -> bytes:
         return as_csv(result, encoding)
     if fmt == "xlsx":
         return as_xlsx(result)
+    if fmt == "pdf":
+        return as_pdf(result)
     return as_json(result)

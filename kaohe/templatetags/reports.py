@@ -11,4 +11,5 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def reports_for(context, round_):
     user = context["request"].user
-    return [(code, report.name) for code, report in REPORTS.items() if can_run_report(user, code, round_)]
+    return [(code, report.name) for code, report in REPORTS.items()
+            if report.applies_to(round_.scheme) and can_run_report(user, code, round_)]

@@ -1,4 +1,4 @@
-"""Run a report for a round and write it as CSV, XLSX or JSON (the same class the Desk page renders)."""
+"""Run a report for a round and write it as CSV, XLSX, PDF or JSON (the same class the Desk page renders)."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kaohe.printing.pdf import write_atomically
 from kaohe.refusals import Refused
-from kaohe.report.export import FORMATS, export
+from kaohe.report.export import ENCODINGS, FORMATS, export
 from kaohe.report.registry import REPORTS, get_report
 
 from .print_pdf import find_round
@@ -32,7 +32,8 @@ class Command(BaseCommand):
                             help="group, section, unit, rule, date_from, date_to, as_of (1-12), "
                                  "compare (a round's id), as the report offers")
         parser.add_argument("--format", choices=FORMATS, default="csv")
-        parser.add_argument("--encoding", default="utf-8", help="CSV only: utf-8 (with BOM, the default) or gb18030")
+        parser.add_argument("--encoding", default="utf-8",
+                            help=f"CSV only: {' or '.join(ENCODINGS)} (UTF-8 with a BOM is the default)")
         parser.add_argument("--out", required=True, help="the file to write")
 
     def handle(self, *args, code, round, filter, format, encoding, out, **options):

@@ -20,7 +20,11 @@
         data: spec.values.map(function (value, i) {
           return { value: Number(value), itemStyle: { color: palette[groups.indexOf(spec.series[i]) % palette.length] } };
         }),
-      }],
+      }].concat(spec.limits ? [{
+        // a limit per bar (a grade's quota as a head count): a red dash across the bar, none where there is none
+        type: "scatter", name: "limit", symbol: "rect", symbolSize: [28, 3], itemStyle: { color: "#c00" },
+        data: spec.limits.map(function (limit) { return limit === null ? "-" : Number(limit); }),
+      }] : []),
     };
   }
 
