@@ -50,7 +50,8 @@ def test_a_file_with_one_bad_row_writes_nothing_and_marks_the_row_then_a_good_fi
     assert LedgerEntry.objects.count() == 0  # the preview wrote nothing
     token = where.rstrip("/").split("/")[-1]
     client.post(f"/imports/files/{token}/confirm/")
-    rows = {(e.unit.name, e.rule.code, e.quantity, e.points) for e in LedgerEntry.objects.select_related("unit", "rule")}
+    written = LedgerEntry.objects.select_related("unit", "rule")
+    rows = {(e.unit.name, e.rule.code, e.quantity, e.points) for e in written}
     assert rows == {("城关镇", "8.1.a", 1, None), ("东山镇", "8.4.a", 1, -3), ("西河镇", "8.1.a", 2, None)}
     assert AuditEvent.objects.filter(action="ledger.import", user=people["staff"]).count() == 1
     again = client.post(f"/imports/files/{token}/confirm/")  # a second confirmation writes nothing more
@@ -126,7 +127,7 @@ def test_the_ledger_template_has_the_schemes_units_and_the_readers_rules_as_list
 def test_a_template_uploaded_back_is_read(client, town, people):
     client.force_login(people["admin"])
     template = client.get(f"/imports/ledger/template.xlsx?scheme={town.code}").content
-    where, page = preview_of(client, upload(client, "ledger", "template.xlsx", template, scheme=town.code))
+    _where, page = preview_of(client, upload(client, "ledger", "template.xlsx", template, scheme=town.code))
     assert marked_cells(page) == [] and 'id="confirm"' in page  # the example row itself is a valid row
 
 
@@ -135,7 +136,7 @@ def test_a_large_file_is_written_by_a_job_with_a_progress_page(client, town, peo
     monkeypatch.setattr("kaohe.actions.uploads.BACKGROUND_ROWS", 2)
     client.force_login(people["staff"])
     data = (HEADER + "".join(f"城关镇,8.1.a,1,,2026-03-{day:02d},迟报\n" for day in range(1, 6))).encode()
-    where, page = preview_of(client, upload(client, "ledger", "five.csv", data, scheme=town.code))
+    where, _page = preview_of(client, upload(client, "ledger", "five.csv", data, scheme=town.code))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(where + "confirm/")
     assert response.status_code == 302 and response["Location"].startswith("/jobs/")
