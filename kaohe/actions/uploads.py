@@ -156,6 +156,8 @@ def preview_upload(upload: ImportUpload, *, acting_user) -> Preview:
         raise NotAllowed("not_your_upload", _("Only who uploaded a file previews and confirms it."))
     kind = import_kind(upload.kind)
     preview = Preview(columns=kind.columns)
+    if upload.imported_at is not None:
+        return preview  # written, and its copy removed: the page shows what was imported
     data = upload_data(upload)
     try:
         table = read_table(data, upload.filename, kind.required, kind.optional)

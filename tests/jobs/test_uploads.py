@@ -32,7 +32,8 @@ def marked_cells(page: str) -> list[tuple[str, str]]:
     return found
 
 
-def test_a_file_with_one_bad_row_writes_nothing_and_marks_the_row_then_a_good_file_is_written(client, town, people):
+def test_a_file_with_one_bad_row_writes_nothing_and_marks_the_row_then_a_good_file_is_written(
+        client, town, people, media, django_capture_on_commit_callbacks):
     client.force_login(people["staff"])  # every section but 安全: 8.1.a (−0.5 each), 8.4.a (discretionary −4 … 0)
     bad = (HEADER + "城关镇,8.1.a,1,,2026-03-01,迟报\n"
            "东山镇,8.4.a,1,-9,2026-03-02,台帐不全\n"  # line 3: outside 8.4.a's range
@@ -49,7 +50,11 @@ def test_a_file_with_one_bad_row_writes_nothing_and_marks_the_row_then_a_good_fi
     assert marked_cells(page) == [] and 'id="confirm"' in page
     assert LedgerEntry.objects.count() == 0  # the preview wrote nothing
     token = where.rstrip("/").split("/")[-1]
-    client.post(f"/imports/files/{token}/confirm/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/files/{token}/confirm/")
+    kept = media / ImportUpload.objects.get(token=token).path
+    assert not kept.exists()  # in the ledger now: the uploaded copy is removed
+    assert 'id="imported"' in client.get(where).content.decode()
     written = LedgerEntry.objects.select_related("unit", "rule")
     rows = {(e.unit.name, e.rule.code, e.quantity, e.points) for e in written}
     assert rows == {("城关镇", "8.1.a", 1, None), ("东山镇", "8.4.a", 1, -3), ("西河镇", "8.1.a", 2, None)}
