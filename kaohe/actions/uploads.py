@@ -132,8 +132,9 @@ class Preview:
     outcome: ImportOutcome | None = None  # what confirming would do, when nothing is wrong
 
     @property
-    def bad_rows(self) -> int:
-        return sum(1 for row in self.rows if row.bad)
+    def row_problems(self) -> bool:
+        """Some row has a problem that names none of its columns (shown in a column of its own)."""
+        return any(row.problems for row in self.rows)
 
 
 class _RollBack(Exception):
