@@ -13,9 +13,7 @@ import os
 
 import inbox_shots
 from _setup import OUT
-from inbox_shots import PASSWORD, SHOTS, fresh_demo_database, serve
-
-PORT = 8766
+from inbox_shots import SHOTS, fresh_demo_database, serve, signed_in
 
 
 def ledger_file(units: list[str]) -> str:
@@ -38,15 +36,7 @@ def photograph(csv: str) -> None:
     path.write_text(csv, encoding="utf-8")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        page = browser.new_page(base_url=f"http://127.0.0.1:{PORT}", viewport={"width": 1280, "height": 800},
-                                locale="zh-CN")
-        page.goto("/login/")
-        page.fill("#username", "jingban")
-        page.fill("#password", PASSWORD)
-        page.click("#login")
-        page.wait_for_selector("header.top")
+        browser, page = signed_in(p, "jingban")
         page.goto("/imports/ledger/")
         page.set_input_files("#file", str(path))
         page.click("#upload")
@@ -64,7 +54,7 @@ if __name__ == "__main__":
 
     towns = list(Unit.objects.filter(group__code="town", active=True).order_by("name").values_list("name", flat=True))
     os.environ["KAOHE_MEDIA_ROOT"] = str(OUT / "uploads-media")
-    inbox_shots.PORT = PORT
+    inbox_shots.PORT = 8766  # beside a running inbox_shots
     server = serve()
     try:
         photograph(ledger_file(towns))
