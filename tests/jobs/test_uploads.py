@@ -148,3 +148,20 @@ def test_a_large_file_is_written_by_a_job_with_a_progress_page(client, town, peo
     job_page = client.get(response["Location"]).content.decode()
     assert 'data-state="done"' in job_page and "5 / 5" in job_page
     assert LedgerEntry.objects.count() == 5 and ImportUpload.objects.get().imported_at is not None
+
+
+def test_a_large_file_whose_rows_went_wrong_after_the_preview_fails_its_job_naming_them(
+        client, town, people, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr("kaohe.actions.uploads.BACKGROUND_ROWS", 1)
+    client.force_login(people["staff"])
+    assert 'id="ledger-import"' in client.get(f"/ledger/?scheme={town.code}").content.decode()
+    data = (HEADER + "城关镇,8.1.a,1,,2026-03-01,迟报\n东山镇,8.1.a,1,,2026-03-01,迟报\n").encode()
+    where, page = preview_of(client, upload(client, "ledger", "two.csv", data, scheme=town.code))
+    assert 'id="confirm"' in page
+    Unit.objects.filter(name="东山镇").update(active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(where + "confirm/")
+    job_page = client.get(response["Location"]).content.decode()
+    assert 'data-state="failed"' in job_page and 'id="job-errors"' in job_page
+    assert re.search(r"<tr><td>3</td><td class=\"l\"><code>unit</code></td><td class=\"l\">东山镇</td>", job_page)
+    assert LedgerEntry.objects.count() == 0 and ImportUpload.objects.get().imported_at is None
