@@ -18,7 +18,7 @@ from .scheme import Scheme
 class Job(models.Model):
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
     STATES = [(QUEUED, _("queued")), (RUNNING, _("running")), (DONE, _("done")), (FAILED, _("failed"))]
-    KINDS = [("recompute", _("recompute of a round")), ("import", _("import of a file"))]
+    KINDS = [("recompute", _("recompute from the ledger")), ("import", _("import of a file"))]
 
     kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
     parameters = models.JSONField(_("parameters"), default=dict)

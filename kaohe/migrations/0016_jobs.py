@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='Job',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('recompute', 'recompute of a round'), ('import', 'import of a file')], max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('recompute', 'recompute from the ledger'), ('import', 'import of a file')], max_length=20, verbose_name='kind')),
                 ('parameters', models.JSONField(default=dict, verbose_name='parameters')),
                 ('state', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='state')),
                 ('done', models.PositiveIntegerField(default=0, verbose_name='steps done')),
