@@ -19,7 +19,7 @@ run:              ## SQLite, the town scheme and a demo year, on http://127.0.0.
 	$(PY) manage.py load_demo --year 2026
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-worker:           ## the job worker (robot messages, batch PDFs, large imports); needs REDIS_URL
+worker:           ## the job worker (robot messages, recomputes, large imports, batch PDFs); needs REDIS_URL
 	$(PY) manage.py rqworker default print
 
 bench:           ## every benchmark and one table (SQLite, and $$DATABASE_URL too when set)

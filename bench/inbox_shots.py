@@ -69,20 +69,26 @@ def serve() -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
+def signed_in(playwright, username: str):
+    """Debian's Chromium at 1280 × 800 in Chinese, signed in as a demo user on the served database."""
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+    page = browser.new_page(base_url=f"http://127.0.0.1:{PORT}", viewport={"width": 1280, "height": 800},
+                            locale="zh-CN")
+    page.goto("/login/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login")
+    page.wait_for_selector("header.top")
+    return browser, page
+
+
 def photograph() -> None:
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        page = browser.new_page(base_url=f"http://127.0.0.1:{PORT}", viewport={"width": 1280, "height": 800},
-                                locale="zh-CN")
-        page.goto("/login/")
-        page.fill("#username", "fenguan")
-        page.fill("#password", PASSWORD)
-        page.click("#login")
-        page.wait_for_selector("header.top")
+        browser, page = signed_in(p, "fenguan")
         for lang in ("zh", "en"):
             if lang == "en":
                 page.click("header.top button[name=language]")

@@ -4,6 +4,7 @@ from .doctype.aggregate import RuleTotal, ScoreState, Standing
 from .doctype.appraisal import Grade, ImprovementPlan, Measurement, RaterGroup, Rating, RatingSource
 from .doctype.assessment import Evidence, Notification, Objection, PublishedResult, Round, ScoreSheet
 from .doctype.audit import AuditEvent
+from .doctype.jobs import ImportUpload, Job
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
 from .doctype.printing import PrintBatch, PrintFormat, PrintRecord
@@ -22,8 +23,10 @@ __all__ = [
     "Evidence",
     "Grade",
     "ImportBatch",
+    "ImportUpload",
     "ImprovementPlan",
     "Indicator",
+    "Job",
     "LedgerEntry",
     "Measurement",
     "Membership",

@@ -484,3 +484,27 @@ def can_print_whole_round(user) -> bool:
 def can_follow_print_batch(user, batch) -> bool:
     """See a batch's progress, download it and retry it: whoever asked for it, and those who may ask."""
     return can_print_whole_round(user) or (user is not None and batch.requested_by_id == user.pk)
+
+
+# ------------------------------------------------------------------ jobs and uploads
+
+def can_recompute(user) -> bool:
+    """Rebuild a scheme's stored totals and standings from the ledger: administrators, the collector."""
+    r = roles(user)
+    return r.admin or r.collector
+
+
+def can_upload(user, kind: str) -> bool:
+    """Import a file from the Desk: ledger rows as ``do_import_ledger`` allows them (section staff, for their
+    own sections' rules; administrators), every other kind as ``can_import``."""
+    return can_record_anything(user) if kind == "ledger" else can_import(user)
+
+
+def can_follow_job(user, job) -> bool:
+    """A job's progress and outcome: whoever asked for it, and administrators."""
+    return user is not None and (job.requested_by_id == user.pk or roles(user).admin)
+
+
+def can_use_upload(user, upload) -> bool:
+    """An uploaded file is previewed and confirmed only by who uploaded it."""
+    return user is not None and upload.uploaded_by_id == user.pk

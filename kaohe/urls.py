@@ -4,6 +4,7 @@ from django.urls import path
 import kaohe.desk.language  # noqa: F401  (connects the login hook that remembers the reader's language)
 from kaohe.desk import (
     home,
+    jobs,
     ledger,
     notifications,
     printing,
@@ -17,6 +18,7 @@ from kaohe.desk import (
     schemes,
     sheets,
     tokens,
+    uploads,
 )
 
 app_name = "kaohe"
@@ -75,4 +77,11 @@ urlpatterns = [
     path("print/batches/<int:pk>/", printing.batch_page, name="print_batch"),
     path("print/batches/<int:pk>/file/", printing.batch_file, name="print_batch_file"),
     path("print/batches/<int:pk>/retry/", printing.retry_batch, name="print_batch_retry"),
+    path("rounds/<int:pk>/recompute/", jobs.recompute_round, name="recompute_round"),
+    path("jobs/<int:pk>/", jobs.job_page, name="job"),
+    path("imports/", uploads.import_list, name="imports"),
+    path("imports/files/<str:token>/", uploads.preview_page, name="import_preview"),
+    path("imports/files/<str:token>/confirm/", uploads.confirm_upload, name="import_confirm"),
+    path("imports/<slug:kind>/", uploads.import_page, name="import_page"),
+    path("imports/<slug:kind>/template.xlsx", uploads.template_file, name="import_template"),
 ]

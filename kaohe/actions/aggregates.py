@@ -82,21 +82,26 @@ def refresh_standings(scheme: Scheme, from_month: int = 1) -> None:
 
 
 @transaction.atomic
-def do_recompute_scores(scheme: Scheme, *, months: Iterable[int] = (), acting_user=None) -> ScoreState:
-    """Rebuild the totals and standings of ``scheme`` from the ledger (``score --recompute``)."""
-    state = rebuild_scores(scheme, months)
+def do_recompute_scores(scheme: Scheme, *, months: Iterable[int] = (), acting_user=None, progress=None) -> ScoreState:
+    """Rebuild the totals and standings of ``scheme`` from the ledger (``score --recompute``); ``progress(done,
+    total)`` hears of each of the two steps (the totals, the standings)."""
+    state = rebuild_scores(scheme, months, progress)
     audit(acting_user, "scores.recompute", scheme=scheme, target=scheme,
           after={"months": state.months, "ledger_high": state.ledger_high})
     return state
 
 
-def rebuild_scores(scheme: Scheme, months: Iterable[int] = ()) -> ScoreState:
+def rebuild_scores(scheme: Scheme, months: Iterable[int] = (), progress=None) -> ScoreState:
     state = ScoreState.objects.select_for_update().filter(scheme=scheme).first() or ScoreState(scheme=scheme)
     kept = sorted({*_months(state.months), *months, YEAR_END})
     state.months = ",".join(str(m) for m in kept)
     state.ledger_high = ledger_high(scheme.pk)
     _rebuild_totals(scheme)
+    if progress is not None:
+        progress(1, 2)
     _restand(scheme, state, None, 1, rebuild=True)
+    if progress is not None:
+        progress(2, 2)
     return state
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import django_rq
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from redis import Redis, RedisError
+from redis import RedisError
 
 from kaohe.models import PrintBatch, Round
 from kaohe.permissions import can_follow_print_batch
@@ -26,6 +25,7 @@ from kaohe.printing.sandbox import TemplateProblem
 from kaohe.refusals import NotAllowed, Refused
 
 from .audit import audit
+from .jobs import enqueue_or_run, job_queue
 from .printing import check_may_print, do_print
 
 log = logging.getLogger(__name__)
@@ -37,23 +37,12 @@ def batch_path(batch: PrintBatch) -> Path:
 
 
 def queue():
-    """The RQ queue on ``REDIS_URL``, or None: then a batch runs inline."""
-    if not settings.REDIS_URL:
-        return None
-    # commit_mode auto: enqueue at once (callers already wait for their commit), so that a refusal is seen here
-    return django_rq.get_queue(QUEUE, connection=Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1),
-                               commit_mode="auto")
+    """The RQ queue of print batches, or None: then a batch runs inline."""
+    return job_queue(QUEUE)
 
 
 def _dispatch(pk: int) -> None:
-    found = queue()
-    if found is not None:
-        try:
-            found.enqueue(run_print_batch, pk, job_timeout=1800, result_ttl=3600, failure_ttl=86400)
-            return
-        except RedisError:  # Redis is an accelerator: without it the batch runs here and now
-            log.warning("Redis did not take print batch %s; running it inline", pk, exc_info=True)
-    run_print_batch(pk)
+    enqueue_or_run(run_print_batch, pk, queue=QUEUE)
 
 
 @transaction.atomic

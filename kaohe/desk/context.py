@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 
 from kaohe.doctype.route_names import state_name
 from kaohe.models import State
-from kaohe.permissions import is_unit_only
+from kaohe.permissions import can_import, can_record_anything, is_unit_only
 from kaohe.services.inbox import todo_count
 from kaohe.workflow.states import RoundState, SheetState, Step
 
@@ -21,6 +21,7 @@ def desk(request):
         "unread": user.notifications.filter(read_at__isnull=True).count(),
         "todo": SimpleLazyObject(lambda: todo_count(user)),  # the inbox badge: what waits for me
         "user_is_unit_only": is_unit_only(user),
+        "may_import_files": SimpleLazyObject(lambda: can_record_anything(user) or can_import(user)),
     }
 
 

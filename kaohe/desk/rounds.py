@@ -21,9 +21,10 @@ from kaohe.actions.rounds import (
     do_publish_round,
     do_recollect_round,
 )
-from kaohe.models import Round, Scheme, State, Unit
+from kaohe.models import Job, Round, Scheme, State, Unit
 from kaohe.permissions import (
     can_open_round,
+    can_recompute,
     can_view_progress,
     can_view_ranking,
     can_view_unit_result,
@@ -98,6 +99,9 @@ def round_board(request, pk: int):
         "broken": broken_signatures(round_) if round_.state != RoundState.CLOSED else [],
         "versions": round_.versions.select_related("published_by"),
         "can_rank": can_view_ranking(request.user, round_),
+        "can_recompute": can_recompute(request.user),
+        "recompute_jobs": Job.objects.filter(kind="recompute", scheme=round_.scheme)[:3]
+        if can_recompute(request.user) else [],
         # each unit's result page (improvement plans are written there), for those who may open it
         "unit_links": [u for u in Unit.objects.filter(sheets__round=round_).distinct().order_by("group", "name")
                        if can_view_unit_result(request.user, round_, u)],

@@ -18,9 +18,11 @@ from .errors import ImportRejected, RowError
 from .fields import CellError, column_limits, fold, parse_decimal
 from .reader import read_table
 
+COLUMNS = (["unit", "indicator", "target", "actual"], [])  # required, optional
+
 
 def validate_economy(data: bytes, filename: str, scheme: Scheme, as_of: AsOf) -> list[tuple]:
-    table = read_table(data, filename, ["unit", "indicator", "target", "actual"])
+    table = read_table(data, filename, *COLUMNS)
     units = dict(Unit.objects.values_list("name", "id"))
     indicators = dict(scheme.economic_indicators.values_list("code", "id"))
     errors: list[RowError] = []

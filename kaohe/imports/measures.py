@@ -18,9 +18,11 @@ from .errors import ImportRejected, RowError
 from .fields import CellError, column_limits, fold, parse_date, parse_decimal
 from .reader import read_table
 
+COLUMNS = (["indicator", "actual", "date"], ["unit", "target", "note"])  # required, optional
+
 
 def validate_measures(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
-    table = read_table(data, filename, ["indicator", "actual", "date"], ["unit", "target", "note"])
+    table = read_table(data, filename, *COLUMNS)
     objectives = scheme.method == Method.OBJECTIVES
     groups = scheme.groups.values_list("group_id", flat=True)
     units = dict(Unit.objects.filter(group_id__in=groups).values_list("name", "id"))

@@ -19,6 +19,8 @@ from .errors import ImportRejected, RowError
 from .fields import CellError, column_limits, fold, parse_decimal
 from .reader import read_table
 
+COLUMNS = (["code", "name", "weight", "owner"], ["target", "kind", "cap", "rule"])  # required, optional
+
 KINDS = sorted(str(k) for k in TARGET_KINDS)
 # Each column is checked against the database column it is written to.
 LIMITS = {"weight": column_limits(Indicator, "weight"), "target": column_limits(Indicator, "target"),
@@ -33,7 +35,7 @@ def validate_objectives(data: bytes, filename: str, scheme: Scheme) -> list[dict
     if scheme.method != Method.OBJECTIVES:
         raise ImportRejected([RowError(0, "", scheme.code, "not_objectives",
                 _("this scheme is not an objectives tree"))])
-    table = read_table(data, filename, ["code", "name", "weight", "owner"], ["target", "kind", "cap", "rule"])
+    table = read_table(data, filename, *COLUMNS)
     units = set(Unit.objects.filter(group_id__in=scheme.groups.values_list("group_id", flat=True))
                 .values_list("name", flat=True))
     errors: list[RowError] = []

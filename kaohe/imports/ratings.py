@@ -19,6 +19,8 @@ from .fields import CellError, column_limits, fold, parse_decimal
 from .periods import parse_period
 from .reader import read_table
 
+COLUMNS = (["ratee", "criterion", "source", "rater", "rating", "period"], ["group"])  # required, optional
+
 HUNDRED = Decimal(100)
 RATER_MAX = Rating._meta.get_field("rater").max_length
 
@@ -54,7 +56,7 @@ class _Lookups:
 
 
 def validate_ratings(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
-    table = read_table(data, filename, ["ratee", "criterion", "source", "rater", "rating", "period"], ["group"])
+    table = read_table(data, filename, *COLUMNS)
     known = _Lookups(scheme)
     scale = {k.upper(): v for k, v in scheme.rating_scale.items()}
     errors: list[RowError] = []

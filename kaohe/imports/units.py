@@ -11,6 +11,8 @@ from .errors import ImportRejected, RowError
 from .fields import name_key, normalise_name
 from .reader import read_table
 
+UNIT_COLUMNS = (["name", "group"], ["user"])  # required, optional
+GROUP_COLUMNS = (["code", "name"], [])
 NAME_MAX = Unit._meta.get_field("name").max_length
 
 
@@ -18,7 +20,7 @@ def validate_units(data: bytes, filename: str) -> list[tuple[str, UnitGroup, str
     """Names are normalised (NFKC, no zero-width characters, no surrounding space). Names that differ only by
     case, width or invisible characters are one name: twice in the file is a duplicate row, and one that
     matches a stored unit's name is that unit, under its stored name."""
-    table = read_table(data, filename, ["name", "group"], ["user"])
+    table = read_table(data, filename, *UNIT_COLUMNS)
     groups = {g.code: g for g in UnitGroup.objects.all()}
     exact = set(Unit.objects.values_list("name", flat=True))
     stored = {name_key(n): n for n in sorted(exact)}
@@ -57,7 +59,7 @@ def validate_units(data: bytes, filename: str) -> list[tuple[str, UnitGroup, str
 
 
 def validate_groups(data: bytes, filename: str) -> list[tuple[str, str]]:
-    table = read_table(data, filename, ["code", "name"])
+    table = read_table(data, filename, *GROUP_COLUMNS)
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     rows = []
