@@ -1,4 +1,7 @@
+from contextlib import contextmanager
+
 import pytest
+from redis import Redis
 
 
 @pytest.fixture
@@ -87,3 +90,15 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@contextmanager
+def own_redis(settings, number: int):
+    """``REDIS_URL`` pointed at a Redis database of one test module's own, empty before and after."""
+    settings.REDIS_URL = f"redis://127.0.0.1:6379/{number}"
+    connection = Redis.from_url(settings.REDIS_URL)
+    connection.flushdb()
+    try:
+        yield connection
+    finally:
+        connection.flushdb()

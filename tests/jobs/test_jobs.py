@@ -9,23 +9,19 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from redis import Redis
 from rq import SimpleWorker
 
 from kaohe.actions.jobs import job_queue
 from kaohe.models import AuditEvent, Job, LedgerEntry, RuleTotal, ScoreState, Standing
+from tests.conftest import own_redis
 
 pytestmark = pytest.mark.django_db
-TEST_REDIS = "redis://127.0.0.1:6379/9"  # a database of these tests' own
 
 
 @pytest.fixture
 def redis_9(settings):
-    settings.REDIS_URL = TEST_REDIS
-    connection = Redis.from_url(TEST_REDIS)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
+    with own_redis(settings, 9) as connection:
+        yield connection
 
 
 @pytest.fixture

@@ -6,17 +6,16 @@ import re
 import pytest
 from django.conf import settings
 from django.utils import translation
-from redis import Redis
 from rq import SimpleWorker
 
 from kaohe.actions.print_batches import queue
 from kaohe.models import PrintBatch, PrintFormat, PrintRecord
 from kaohe.printing.render import current_format
+from tests.conftest import own_redis
 
 from .helpers import decide, pdf_pages, pdf_text, record_rows, squeeze
 
 pytestmark = pytest.mark.django_db
-TEST_REDIS = "redis://127.0.0.1:6379/13"  # a database of these tests' own
 
 
 def editor_form(round_, **changes):
@@ -156,11 +155,8 @@ def test_a_failed_batch_says_why_offers_nothing_and_can_be_retried(client, round
 
 @pytest.fixture
 def redis_13(settings):
-    settings.REDIS_URL = TEST_REDIS
-    connection = Redis.from_url(TEST_REDIS)
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
+    with own_redis(settings, 13) as connection:
+        yield connection
 
 
 def test_with_redis_a_batch_is_an_rq_job_with_progress(client, round_, people, redis_13,
