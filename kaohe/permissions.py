@@ -272,6 +272,11 @@ def can_run_report(user, code: str, round_) -> bool:
     return False
 
 
+def can_run_what_if(user, round_) -> bool:
+    """The ranking's what-if (nothing is saved): those who collect and decide the ranking, published or not."""
+    return _approver(user)
+
+
 def can_view_unit_result(user, round_, unit) -> bool:
     if _approver(user):
         return True

@@ -15,6 +15,8 @@ from kaohe.report.base import FILTER_LABELS
 from kaohe.report.export import CONTENT_TYPES, FORMATS, export
 from kaohe.report.registry import REPORTS
 
+from .whatif import panel_context
+
 
 def _choices(round_, key: str):
     """The values a select of the filter bar offers; None for a free (date) field."""
@@ -60,5 +62,6 @@ def report_page(request, code: str):
         "rows": [[(value, column) for value, column in zip(row, result.columns, strict=True)]
                  for row in result.values()],
         "exports": [(fmt, f"?{urlencode({**query, 'format': fmt})}") for fmt in FORMATS],
+        "whatif": panel_context(request.user, round_) if code == "ranking" else None,
     })
 
