@@ -57,6 +57,7 @@ urlpatterns = [
     path("signatures/<int:pk>/verify/", sheets.verify_signature, name="verify"),
     path("reports/<slug:code>/", reports.report_page, name="report"),
     path("reports/ranking/whatif/", whatif.whatif_page, name="report_whatif"),
+    path("reports/ranking/whatif/unit/", whatif.whatif_unit, name="report_whatif_unit"),
     path("ledger/", ledger.ledger_list, name="ledger"),
     path("ledger/new/", ledger.ledger_new, name="ledger_new"),
     path("ledger/<int:pk>/reverse/", ledger.ledger_reverse, name="ledger_reverse"),

@@ -62,6 +62,7 @@ def report_page(request, code: str):
         "rows": [[(value, column) for value, column in zip(row, result.columns, strict=True)]
                  for row in result.values()],
         "exports": [(fmt, f"?{urlencode({**query, 'format': fmt})}") for fmt in FORMATS],
-        "whatif": panel_context(request.user, round_) if code == "ranking" else None,
+        "whatif": panel_context(request.user, round_, opened=request.GET.get("whatif_unit", ""))
+        if code == "ranking" else None,
     })
 

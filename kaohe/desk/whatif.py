@@ -19,42 +19,82 @@ from kaohe.permissions import can_run_what_if
 from kaohe.refusals import Refused
 from kaohe.report import whatif_export
 from kaohe.report.export import CONTENT_TYPES
+from kaohe.scoring.whatif import row_index
 from kaohe.services.whatif import (
+    AMOUNT_FIELD,
+    FIGURE_FIELDS,
+    ROW_FIELDS,
     describe_changes,
     panel,
     read_scenario,
     round_facts,
     run_what_if,
     supports_what_if,
+    unit_editor,
 )
 
 EXPORTS = ("xlsx", "json")
 
 
-def panel_context(user, round_, posted=None) -> dict | None:
-    """What the panel's form shows, with the values a posted form held kept in place; None when not offered."""
+def _decorate(unit: dict, values: dict, excluded: set[str]) -> dict:
+    """A unit's editor with each field's name, its current value and what a posted form held in it."""
+    name = unit["unit"]
+    for row in unit["rows"]:
+        row["excluded"] = str(row["id"]) in excluded
+        row["fields"] = [(f"{field}-{row['id']}", row[field], values.get(f"{field}-{row['id']}", ""))
+                         for field in ("quantity", "points")]
+    for fig in unit["figures"]:
+        fig["fields"] = [(f"{field}:{name}:{fig['indicator']}", getattr(fig["figure"], field, None),
+                          values.get(f"{field}:{name}:{fig['indicator']}", "")) for field in ("actual", "target")]
+    unit["amount_fields"] = [(code, f"amount:{name}:{code}", amount, values.get(f"amount:{name}:{code}", ""))
+                             for code, amount in unit["amounts"]]
+    return unit
+
+
+def _changed_units(found, values: dict, excluded: set[str]) -> set[str]:
+    """The units a posted form changes something of: their editors are shown open again."""
+    rows = row_index(found.facts.tallies)
+    named = set(excluded)
+    named |= {key.partition("-")[2] for key, value in values.items() if value and key.startswith(ROW_FIELDS)}
+    units = {rows[int(pk)][0].unit for pk in named if pk.isascii() and pk.isdigit() and int(pk) in rows}
+    for key, value in values.items():
+        if value and key.startswith((*FIGURE_FIELDS, AMOUNT_FIELD)):
+            units.add(key.partition(":")[2].rpartition(":")[0])
+    return units
+
+
+def panel_context(user, round_, posted=None, opened: str = "") -> dict | None:
+    """What the panel shows: every unit, with the editors of ``opened`` and of the units a posted form changed
+    filled in (the others load when opened); None when the user may not run the what-if here."""
     if not can_run_what_if(user, round_) or not supports_what_if(round_):
         return None
-    values = {key: posted.get(key, "") for key in posted} if posted is not None else {}
+    found = round_facts(round_)
+    values = {key: posted.get(key, "").strip() for key in posted} if posted is not None else {}
     excluded = set(posted.getlist("exclude")) if posted is not None else set()
-    units = panel(round_)
+    detailed = _changed_units(found, values, excluded) | ({opened} if opened else set())
+    units = panel(round_, found, detailed)
     for unit in units:
-        for row in unit["rows"]:
-            row["excluded"] = str(row["id"]) in excluded
-            row["fields"] = [(f"{field}-{row['id']}", row[field], values.get(f"{field}-{row['id']}", ""))
-                             for field in ("quantity", "points")]
-        for fig in unit["figures"]:
-            current = fig["figure"]
-            fig["fields"] = [(f"{field}:{unit['unit']}:{fig['indicator']}", getattr(current, field, None),
-                              values.get(f"{field}:{unit['unit']}:{fig['indicator']}", ""))
-                             for field in ("actual", "target")]
-        unit["amount_fields"] = [(code, f"amount:{unit['unit']}:{code}", amount,
-                                  values.get(f"amount:{unit['unit']}:{code}", ""))
-                                 for code, amount in unit["amounts"]]
-        unit["changed"] = any(row["excluded"] or any(v for _n, _c, v in row["fields"]) for row in unit["rows"]) \
-            or any(v for fig in unit["figures"] for _n, _c, v in fig["fields"]) \
-            or any(v for *_rest, v in unit["amount_fields"])
+        if unit["detailed"]:
+            _decorate(unit, values, excluded)
     return {"units": units}
+
+
+@login_required
+def whatif_unit(request):
+    """One unit's editor for the panel (rows, figures, amounts), loaded when its line is opened."""
+    round_id, name = request.GET.get("round", ""), request.GET.get("unit", "")
+    if not round_id.isascii() or not round_id.isdigit():
+        raise Http404
+    round_ = get_object_or_404(Round, pk=int(round_id))
+    if not can_run_what_if(request.user, round_):
+        raise PermissionDenied
+    if not supports_what_if(round_):
+        raise Http404
+    found = round_facts(round_)
+    if name not in {u.name for u in found.facts.units}:
+        raise Http404
+    unit = _decorate({"unit": name, **unit_editor(found, name)}, {}, set())
+    return render(request, "kaohe/whatif_unit.html", {"round": round_, "u": unit})
 
 
 @login_required

@@ -3,6 +3,8 @@ the engine's answer beside the real one. It only reads: nothing of a scenario is
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -35,9 +37,20 @@ class RoundFacts:
     real: SchemeResult
 
 
+# The last few rounds' facts in this process, as objects: unpickling thousands of rows and Decimals from the
+# cache would cost more than the what-if itself. An entry is used only while the shared cache still holds its
+# key, so whatever empties the cache empties this too.
+_RECENT: OrderedDict[str, RoundFacts] = OrderedDict()
+_RECENT_SIZE = 4
+_RECENT_LOCK = threading.Lock()
+
+
 def round_facts(round_, key: str | None = None) -> RoundFacts:
     """The round's facts with every ledger row, and the real result scored on them; cached per fingerprint."""
     cache_key = f"kaohe:whatif:{key or fingerprint(round_)}"
+    found = _RECENT.get(cache_key)
+    if found is not None and cache.has_key(cache_key):
+        return found
     found = cache.get(cache_key)
     if found is None:
         with collector_paused():
@@ -45,6 +58,10 @@ def round_facts(round_, key: str | None = None) -> RoundFacts:
             real = score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=False)
         found = RoundFacts(facts, real)
         cache.set(cache_key, found, TTL)
+    with _RECENT_LOCK:
+        _RECENT[cache_key] = found
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
     return found
 
 
@@ -209,35 +226,42 @@ def read_scenario(round_, data, found: RoundFacts | None = None) -> Scenario:
 
 # ------------------------------------------------------------------------------------------ the panel's data
 
-def panel(round_, found: RoundFacts | None = None) -> list[dict]:
-    """Per unit (in ranking order): its ledger rows, its economic figures as scored, its discretionary amounts."""
+def panel(round_, found: RoundFacts | None = None, detailed: set[str] | frozenset[str] = frozenset()) -> list[dict]:
+    """Per unit (in ranking order): its name, group and number of ledger rows; for the ``detailed`` units also
+    the rows, the economic figures as scored and the discretionary amounts. A round of forty units holds
+    thousands of rows: the page shows a unit's only when it is opened."""
     found = found or round_facts(round_)
     facts = found.facts
-    spec = facts.spec
-    discretionary = [r.code for r in spec.rules if r.kind == Kind.DISCRETIONARY]
-    by_unit: dict[str, dict] = {}
-    for unit in facts.units:
-        by_unit[unit.name] = {"unit": unit.name, "group": unit.group, "rows": [], "figures": [],
-                              "amounts": {code: None for code in discretionary}}
+    by_unit = {u.name: {"unit": u.name, "group": u.group, "count": 0, "detailed": u.name in detailed}
+               for u in facts.units}
     for tally in facts.tallies:
         entry = by_unit.get(tally.unit)
-        if entry is None:
-            continue
-        entry["rows"].extend({"id": row.id, "rule": tally.rule, "date": row.date, "quantity": row.quantity,
-                              "points": row.points, "note": row.note} for row in tally.rows)
-        if tally.rule in entry["amounts"]:
-            entry["amounts"][tally.rule] = tally.points
-    figures_of: dict[str, list] = {}
-    for fig in facts.figures:
-        figures_of.setdefault(fig.unit, []).append(fig)
-    for name, entry in by_unit.items():
-        chosen = latest_figures(figures_of.get(name, []), facts.as_of)
-        entry["figures"] = [{"indicator": e.code, "name": e.name, "figure": chosen.get(e.code)}
-                            for e in spec.economic]
-        entry["rows"].sort(key=lambda r: (r["date"], r["id"]))
-        entry["amounts"] = list(entry["amounts"].items())
+        if entry is not None:
+            entry["count"] += len(tally.rows)
+    for name in detailed & by_unit.keys():
+        by_unit[name].update(unit_editor(found, name))
     order = {u.unit: (u.group, u.rank is None, u.rank or 0, u.unit) for u in found.real.units}
     return sorted(by_unit.values(), key=lambda e: order.get(e["unit"], (e["group"], True, 0, e["unit"])))
+
+
+def unit_editor(found: RoundFacts, name: str) -> dict:
+    """One unit's rows (by date), economic figures as scored and discretionary amounts (the net of their rows)."""
+    facts = found.facts
+    spec = facts.spec
+    amounts = {r.code: None for r in spec.rules if r.kind == Kind.DISCRETIONARY}
+    rows = []
+    for tally in facts.tallies:
+        if tally.unit != name:
+            continue
+        rows.extend({"id": row.id, "rule": tally.rule, "date": row.date, "quantity": row.quantity,
+                     "points": row.points, "note": row.note} for row in tally.rows)
+        if tally.rule in amounts:
+            amounts[tally.rule] = tally.points
+    rows.sort(key=lambda r: (r["date"], r["id"]))
+    chosen = latest_figures([f for f in facts.figures if f.unit == name], facts.as_of)
+    return {"rows": rows, "figures": [{"indicator": e.code, "name": e.name, "figure": chosen.get(e.code)}
+                                      for e in spec.economic],
+            "amounts": list(amounts.items())}
 
 
 def describe_changes(scenario: Scenario, found: RoundFacts) -> list[dict]:

@@ -20,6 +20,7 @@ from kaohe.services.ranking import scored_round
 from kaohe.services.whatif import read_scenario, round_facts, run_what_if
 
 URL = reverse("kaohe:report_whatif")
+UNIT_URL = reverse("kaohe:report_whatif_unit")
 
 
 def entry(round_, unit, rule):
@@ -103,14 +104,25 @@ def test_a_scenario_writes_nothing(client, recorded, people):
 def test_only_the_meeting_the_collector_and_the_administrator_run_it(client, recorded, people, who):
     client.force_login(people[who])
     assert client.post(URL, {"round": recorded.pk}).status_code == 403
+    assert client.get(UNIT_URL, {"round": recorded.pk, "unit": "城关镇"}).status_code == 403
+    html = client.get(f"{reverse('kaohe:report', args=['ranking'])}?round={recorded.pk}").content.decode()
+    assert 'id="whatif-form"' not in html
 
 
 @pytest.mark.parametrize("who", ["m1", "collector", "admin"])
 def test_the_panel_shows_below_the_ranking_for_those_who_may(client, recorded, people, who):
     client.force_login(people[who])
     row = entry(recorded, "东山镇", "8.4.a")
-    html = client.get(f"{reverse('kaohe:report', args=['ranking'])}?round={recorded.pk}").content.decode()
-    assert 'id="whatif-form"' in html and f'id="whatif-exclude-{row.pk}"' in html
+    ranking = f"{reverse('kaohe:report', args=['ranking'])}?round={recorded.pk}"
+    html = client.get(ranking).content.decode()
+    # every unit is listed; its rows load when its line is opened (or on the page that names it, without script)
+    assert 'id="whatif-form"' in html and html.count('class="whatif-unit"') == 6
+    assert f'id="whatif-exclude-{row.pk}"' not in html
+    editor = client.get(UNIT_URL, {"round": recorded.pk, "unit": "东山镇"}).content.decode()
+    assert f'id="whatif-exclude-{row.pk}"' in editor
+    opened = client.get(reverse("kaohe:report", args=["ranking"]), {"round": recorded.pk, "whatif_unit": "东山镇"})
+    assert f'id="whatif-exclude-{row.pk}"' in opened.content.decode()
+    assert client.get(UNIT_URL, {"round": recorded.pk, "unit": "无名镇"}).status_code == 404
     answer = client.post(URL, {"round": recorded.pk, "exclude": str(row.pk)})
     assert answer.status_code == 200 and 'id="whatif-table"' in answer.content.decode()
 

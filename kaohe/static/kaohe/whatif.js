@@ -17,10 +17,27 @@
     }
   }
 
+  // A unit's rows, figures and amounts load when its line is opened: forty units hold thousands of rows.
+  function loadWhenOpened(details) {
+    details.addEventListener("toggle", function () {
+      if (!details.open || details.dataset.loaded) return;
+      details.dataset.loaded = "1";
+      var editor = details.querySelector(".whatif-editor");
+      fetch(details.dataset.src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.text();
+        })
+        .then(function (html) { editor.innerHTML = html; })
+        .catch(function () { delete details.dataset.loaded; });  // the link to the page with this unit stays
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("whatif-form");
     var result = document.getElementById("whatif-result");
     if (!form || !result || !window.fetch) return;
+    Array.prototype.forEach.call(form.querySelectorAll("details.whatif-unit"), loadWhenOpened);
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       if (submitter && submitter.name === "export") {
