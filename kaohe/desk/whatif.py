@@ -25,6 +25,7 @@ from kaohe.services.whatif import (
     FIGURE_FIELDS,
     ROW_FIELDS,
     describe_changes,
+    is_row_number,
     panel,
     read_scenario,
     round_facts,
@@ -56,7 +57,7 @@ def _changed_units(found, values: dict, excluded: set[str]) -> set[str]:
     rows = row_index(found.facts.tallies)
     named = set(excluded)
     named |= {key.partition("-")[2] for key, value in values.items() if value and key.startswith(ROW_FIELDS)}
-    units = {rows[int(pk)][0].unit for pk in named if pk.isascii() and pk.isdigit() and int(pk) in rows}
+    units = {rows[int(pk)][0].unit for pk in named if is_row_number(pk) and int(pk) in rows}
     for key, value in values.items():
         if value and key.startswith((*FIGURE_FIELDS, AMOUNT_FIELD)):
             units.add(key.partition(":")[2].rpartition(":")[0])

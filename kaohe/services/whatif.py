@@ -89,6 +89,11 @@ FIGURE_FIELDS = ("actual:", "target:")
 AMOUNT_FIELD = "amount:"
 
 
+def is_row_number(text: str) -> bool:
+    """Plain digits of a size a row number can have (int() of thousands of digits is refused, and slow)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 class _Reader:
     def __init__(self, found: RoundFacts) -> None:
         facts = found.facts
@@ -110,7 +115,7 @@ class _Reader:
             return None
 
     def row_of(self, text: str):
-        found = self.rows.get(int(text)) if text.isascii() and text.isdigit() else None
+        found = self.rows.get(int(text)) if is_row_number(text) else None
         if found is None:
             self.fail(_("there is no ledger row %(row)s in this round"), row=text)
         return found
