@@ -186,20 +186,21 @@ def test_the_scenario_exports_list_the_changes_and_both_rankings(client, recorde
     assert {r["unit"]: r["scenario"]["rank"] for r in data["ranking"]}["东山镇"] == 2
 
 
-HOSTILE = st.one_of(
-    st.sampled_from(["", "NaN", "-Infinity", "1e309", "1,5", "－2", "２", "=1+1", "\x00", "\u200b1", "1" * 5000,
-                     "城关镇", "8.1.a", "8.4.a", "output", "-3", "0.00001", "%(x)s", "%s"]),
+NAMES = st.one_of(
+    st.sampled_from(["", "NaN", "-Infinity", "1e309", "1,5", "－2", "２", "=1+1", "\x00", "\u200b1", "城关镇", "8.1.a",
+                     "8.4.a", "output", "-3", "0.00001", "%(x)s", "%s", "1" * 19]),
     st.text(max_size=30),
 )
+HOSTILE = st.one_of(NAMES, st.just("1" * 5000))  # as a value only: a field name that long is refused by Django
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(row=HOSTILE, unit=HOSTILE, code=HOSTILE, value=HOSTILE, export=st.sampled_from(["", "xlsx", "json", "pdf"]))
+@given(row=NAMES, unit=NAMES, code=NAMES, value=HOSTILE, export=st.sampled_from(["", "xlsx", "json", "pdf"]))
 def test_hostile_scenarios_are_answered_or_refused_never_a_server_error(client, recorded, people, row, unit, code,
                                                                         value, export):
     client.force_login(people["m1"])
     before = (LedgerEntry.objects.count(), AuditEvent.objects.count())
-    data = {"round": recorded.pk, "exclude": row, f"quantity-{row}": value, f"points-{row}": value,
+    data = {"round": recorded.pk, "exclude": [row, value], f"quantity-{row}": value, f"points-{row}": value,
             f"actual:{unit}:{code}": value, f"amount:{unit}:{code}": value, "export": export}
     answer = client.post(URL, data, HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code in {200, 409}
