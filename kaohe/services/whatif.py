@@ -102,6 +102,9 @@ class _Reader:
         self.rows = row_index(facts.tallies)
         self.units = {u.name for u in facts.units}
         self.indicators = {e.code for e in self.spec.economic}
+        self.figures_of: dict[str, list] = {}
+        for fig in facts.figures:
+            self.figures_of.setdefault(fig.unit, []).append(fig)
         self.problems: list[str] = []
 
     def fail(self, message: str, **params) -> None:
@@ -176,6 +179,10 @@ class _Reader:
                 values[key] = value
         if not values:
             return None
+        scored = latest_figures(self.figures_of.get(unit, []), self.as_of).get(indicator)
+        if scored is None and len(values) < 2:
+            return self.fail(_("%(unit)s has no figure for %(code)s yet: give both the actual and the target"),
+                             unit=unit, code=indicator)
         return FigureChange(unit, indicator, values.get("actual"), values.get("target"))
 
     def amount_change(self, unit: str, code: str, text: str) -> AmountChange | None:

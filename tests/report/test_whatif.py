@@ -145,6 +145,7 @@ def test_a_get_is_not_a_scenario(client, recorded, people):
     ({"amount:无名镇:8.4.a": "-1"}, "无名镇"),
     ({"actual:城关镇:nothing": "5"}, "nothing"),
     ({"actual:城关镇:output": "-5"}, "-5"),
+    ({"actual:城关镇:output": "5"}, "output"),  # no figure yet: an actual alone has no target to meet
     ({"target:城关镇:output": "NaN"}, "NaN"),
 ])
 def test_bad_input_is_refused_by_name_and_nothing_is_computed(client, recorded, people, fields, named):
