@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["score", "appraisal", "import", "incremental"]
+BENCHES = ["score", "appraisal", "import", "incremental", "whatif"]
 
 
 def run(bench: str, database_url: str | None) -> list[dict]:

@@ -283,6 +283,11 @@ def can_see_raters(user) -> bool:
     return roles(user).admin
 
 
+def can_run_what_if(user, round_) -> bool:
+    """The ranking's what-if (nothing is saved): those who collect and decide the ranking, published or not."""
+    return _approver(user)
+
+
 def can_view_unit_result(user, round_, unit) -> bool:
     if _approver(user):
         return True

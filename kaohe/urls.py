@@ -19,6 +19,7 @@ from kaohe.desk import (
     sheets,
     tokens,
     uploads,
+    whatif,
 )
 
 app_name = "kaohe"
@@ -57,6 +58,8 @@ urlpatterns = [
     path("objections/<int:pk>/evidence/", results.objection_evidence, name="objection_evidence"),
     path("signatures/<int:pk>/verify/", sheets.verify_signature, name="verify"),
     path("reports/<slug:code>/", reports.report_page, name="report"),
+    path("reports/ranking/whatif/", whatif.whatif_page, name="report_whatif"),
+    path("reports/ranking/whatif/unit/", whatif.whatif_unit, name="report_whatif_unit"),
     path("ledger/", ledger.ledger_list, name="ledger"),
     path("ledger/new/", ledger.ledger_new, name="ledger_new"),
     path("ledger/<int:pk>/reverse/", ledger.ledger_reverse, name="ledger_reverse"),

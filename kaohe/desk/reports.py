@@ -17,6 +17,8 @@ from kaohe.report.base import FILTER_LABELS
 from kaohe.report.export import ENCODINGS, FORMATS, content_type, export
 from kaohe.report.registry import REPORTS
 
+from .whatif import panel_context
+
 
 def _choices(round_, key: str, user=None):
     """The values a select of the filter bar offers; None for a free (date) field."""
@@ -91,5 +93,7 @@ def report_page(request, code: str):
         "rows": [[(value, column) for value, column in zip(row, result.columns, strict=True)]
                  for row in result.values()],
         "exports": _exports(query),
+        "whatif": panel_context(request.user, round_, opened=request.GET.get("whatif_unit", ""))
+        if code == "ranking" else None,
     })
 
