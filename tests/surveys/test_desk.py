@@ -18,7 +18,7 @@ from tests.conftest import fresh
 from tests.imports.helpers import csv_bytes, xlsx_bytes
 from tests.printing.helpers import pdf_pages, pdf_text, qr_codes
 
-from .conftest import answers
+from .fixtures import answers
 
 
 def logged_in(user) -> Client:

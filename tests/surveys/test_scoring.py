@@ -10,7 +10,7 @@ from kaohe.scoring.survey import criterion_values
 from kaohe.services.scoring import score
 from tests.imports.helpers import csv_bytes
 
-from .conftest import answers
+from .fixtures import answers
 
 
 def test_a_criterion_value_is_the_weighted_mean_of_its_answers_rounded_half_up():
