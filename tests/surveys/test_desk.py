@@ -167,3 +167,21 @@ def test_a_scheme_file_says_which_source_a_survey_feeds(db, tmp_path):
     assert dict(RatingSource.objects.filter(scheme=scheme).values_list("code", "survey")) == {
         "quarterly": False, "survey": True, "review360": False, "spot": False, "self": False}
     assert "survey: true" in export_scheme(scheme)
+
+
+def test_the_command_line_invites_and_imports_paper_forms(survey, tmp_path, capsys):
+    from django.core.management import call_command
+
+    out = tmp_path / "invitations.pdf"
+    call_command("invite_respondents", "--survey", str(survey.pk), "--group", "beneficiaries", "--count", "2",
+                 "--unit", "李四", "--out", str(out))
+    urls = qr_codes(out.read_bytes())
+    assert len(urls) == 2 and Invitation.objects.filter(unit__name="李四", group="beneficiaries").count() == 2
+    token = urls[0].rstrip("/").rsplit("/", 1)[1]
+    paper = tmp_path / "paper.csv"
+    paper.write_text(f"token,1,2\n{token},3,no\n", encoding="utf-8")
+    call_command("import_survey_answers", str(paper), "--survey", str(survey.pk))
+    # (2 × 60 + 0) / 3 = 40.00 on 2.1 for 李四's beneficiaries
+    assert [(s.unit.name, s.group, str(s.value)) for s in SurveyScore.objects.all()] == [("李四", "beneficiaries",
+                                                                                        "40.00")]
+    assert Invitation.objects.filter(used=True).count() == 1
