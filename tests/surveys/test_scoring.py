@@ -74,3 +74,18 @@ def test_an_answer_keeps_no_respondent_identity(survey, tokens):
     questions = list(Question.objects.filter(questionnaire=survey.questionnaire))
     do_answer_survey(tokens[("张三", "enterprises")][0], answers(questions, q1="5", q2="yes"))
     assert Response.objects.get().group == "enterprises"
+
+
+def test_an_answer_changes_the_rounds_cached_result(survey, tokens):
+    from kaohe.services.ranking import fingerprint, scored_round
+
+    round_ = survey.round
+    before_key = fingerprint(round_)
+    before = scored_round(round_).unit("张三")
+    assert "2.1" not in before.items  # nothing rates 2.1 yet: the criterion is left out
+    questions = list(survey.questionnaire.questions.all())
+    do_answer_survey(tokens[("张三", "enterprises")][0], answers(questions, q1="5", q2="yes"))
+    do_answer_survey(tokens[("张三", "enterprises")][1], answers(questions, q1="4", q2="no"))
+    assert fingerprint(round_) != before_key
+    # enterprises: (200 + 100) / 3 = 100.00 and (160 + 0) / 3 = 53.33 → 76.665 → 76.67 (the only source of 2.1)
+    assert scored_round(round_).unit("张三").items["2.1"].score == D("76.67")
