@@ -9,9 +9,14 @@ Anonymity: a response keeps the unit assessed, the invitation group and the day,
 (so never the token) nor anything about who answered. The invitation only remembers that it was used.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from kaohe.scoring.spec import Kind
 
 from .appraisal import RatingSource
 from .assessment import Round
@@ -73,6 +78,32 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.text}"
+
+    def clean(self) -> None:
+        if self.rule_id is not None:
+            if self.kind == QuestionKind.TEXT:
+                raise ValidationError({"rule": _("A free-text answer is not scored: leave the criterion empty.")})
+            if self.rule.scheme_id != self.questionnaire.scheme_id or self.rule.kind != Kind.RATING:
+                raise ValidationError({"rule": _("Choose a rated criterion of the questionnaire's scheme.")})
+        if self.weight is not None and self.weight <= 0:
+            raise ValidationError({"weight": _("A weight is more than 0.")})
+        if self.kind == QuestionKind.CHOICE:
+            self._check_options()
+
+    def _check_options(self) -> None:
+        options = self.options if isinstance(self.options, list) else []
+        labels = [str(o.get("label", "")).strip() for o in options if isinstance(o, dict)]
+        if len(labels) < 2 or len(labels) != len(options) or "" in labels or len(set(labels)) != len(labels):
+            raise ValidationError({"options": _("A single choice needs at least two options, each with its own "
+                                                "label.")})
+        for option in options:
+            try:
+                points = Decimal(str(option.get("points", "")))
+            except InvalidOperation:
+                points = None
+            if points is None or not points.is_finite() or not 0 <= points <= 100:
+                raise ValidationError({"options": _("Each option's points go from 0 to 100 (%(label)s).")
+                                       % {"label": option.get("label", "")}})
 
 
 class Survey(models.Model):

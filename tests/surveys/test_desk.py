@@ -185,3 +185,20 @@ def test_the_command_line_invites_and_imports_paper_forms(survey, tmp_path, caps
     assert [(s.unit.name, s.group, str(s.value)) for s in SurveyScore.objects.all()] == [("李四", "beneficiaries",
                                                                                         "40.00")]
     assert Invitation.objects.filter(used=True).count() == 1
+
+
+def test_a_question_must_fit_its_scheme(survey, admin):
+    from kaohe.models import Rule
+
+    questionnaire = survey.questionnaire
+    text = questionnaire.questions.get(order=4)
+    text.rule = Rule.objects.get(scheme=survey.round.scheme, code="2.1")
+    choice = questionnaire.questions.get(order=3)
+    choice.options = [{"label": "快", "points": "120"}, {"label": "慢", "points": "0"}]
+    single = questionnaire.questions.get(order=3)
+    single.options = [{"label": "快", "points": "100"}]
+    for question, code in ((text, "invalid"), (choice, "invalid"), (single, "invalid")):
+        with pytest.raises(Refused) as refused:
+            do_save_record(question, acting_user=fresh(admin))
+        assert refused.value.code == code
+    assert questionnaire.questions.get(order=4).rule_id is None
