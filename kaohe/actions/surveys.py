@@ -32,6 +32,7 @@ from kaohe.models import (
 from kaohe.permissions import can_edit_scheme, can_manage_surveys
 from kaohe.refusals import NotAllowed, Refused
 from kaohe.scoring.survey import criterion_values
+from kaohe.services.scoring import month_end
 from kaohe.services.surveys import invitation_groups, survey_units
 from kaohe.workflow.states import RoundState
 
@@ -122,8 +123,14 @@ def _check_taking_answers(survey: Survey, unit_id: int, rules: list[Rule], day: 
         node = rule.indicator
         while node is not None and node.section_id is None:
             node = node.parent
-        if locks.for_row(unit_id, node.section_id if node else None, day) is not None:
+        if locks.for_row(unit_id, node.section_id if node else None, _scored_on(survey)) is not None:
             raise closed  # the result this answer feeds is signed: a respondent needs no more than that
+
+
+def _scored_on(survey: Survey) -> date:
+    """The date the answers count from: the end of the round's period, as for ratings given in the Desk, so an
+    answer that arrives after the period still counts in the round it was asked for."""
+    return month_end(survey.round.as_of)
 
 
 def _write_response(survey: Survey, questions: list[Question], unit_id: int, group: str, answers: dict[int, Parsed],
@@ -137,7 +144,7 @@ def _write_response(survey: Survey, questions: list[Question], unit_id: int, gro
                               if by_id[qid].rule_id is not None and a.points is not None)
     SurveyScore.objects.bulk_create([
         SurveyScore(response=response, scheme_id=survey.round.scheme_id, unit_id=unit_id, rule_id=rule_id,
-                    source_id=survey.source_id, group=group, date=day, value=value)
+                    source_id=survey.source_id, group=group, date=_scored_on(survey), value=value)
         for rule_id, value in values.items()])
     return response
 

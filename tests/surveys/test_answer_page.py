@@ -7,8 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from kaohe.actions.transitions import do_transition
 from kaohe.desk import answer_limits
-from kaohe.models import Invitation, Response, SurveyScore
+from kaohe.models import Invitation, Membership, Response, ScoreSheet, SurveyScore
 
 
 def form(client, token):
@@ -99,3 +100,20 @@ def test_a_closed_round_takes_no_more_answers(survey, tokens):
     posted = client.post(f"/s/{token}/", {names["1"]: "5", names["2"]: "yes"})
     assert posted.status_code == 409 and "不再接受" in posted.content.decode()
     assert Response.objects.count() == 0
+
+
+def test_a_submitted_sheet_locks_the_answers_that_feed_it(survey, tokens, admin, django_user_model):
+    staff = django_user_model.objects.create_user("hr", "hr@example.invalid", "a-Long-pass-4821")
+    sheet = ScoreSheet.objects.get(round=survey.round, unit__name="张三")
+    Membership.objects.create(user=staff, role="staff", section=sheet.section)
+    do_transition(sheet, "submit", acting_user=staff)
+    client = Client()
+    token, other = tokens[("张三", "enterprises")][0], tokens[("李四", "enterprises")][0]
+    names = field_names(form(client, token))
+    posted = client.post(f"/s/{token}/", {names["1"]: "5", names["2"]: "yes"})
+    assert posted.status_code == 409 and "不再接受" in posted.content.decode()
+    assert not SurveyScore.objects.exists() and not Invitation.objects.filter(used=True).exists()
+    # 李四's sheet is still a draft: his respondents still answer, dated by the end of the round's period
+    posted = client.post(f"/s/{other}/", {names["1"]: "5", names["2"]: "yes"})
+    assert posted.status_code == 200
+    assert [str(d) for d in SurveyScore.objects.values_list("date", flat=True)] == ["2026-12-31"]
