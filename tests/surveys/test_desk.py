@@ -202,3 +202,16 @@ def test_a_question_must_fit_its_scheme(survey, admin):
             do_save_record(question, acting_user=fresh(admin))
         assert refused.value.code == code
     assert questionnaire.questions.get(order=4).rule_id is None
+
+
+def test_the_print_editor_previews_the_invitation_with_a_specimen_that_answers_nothing(survey, admin):
+    from kaohe.printing.render import current_format
+
+    fmt = current_format("survey_invitation")
+    form = {"code": fmt.code, "name": fmt.name, "subject": fmt.subject, "template": fmt.template, "css": fmt.css,
+            "page_size": fmt.page_size, "orientation": fmt.orientation, "letterhead": fmt.letterhead,
+            "letterhead_image": "", "enabled": "on", "round": survey.round.pk, "unit": "", "section": ""}
+    html = logged_in(admin).post("/print/preview/", form).content.decode()
+    assert "尊敬的企业" in html and "/s/SPECIMEN/" in html and "2026年客户满意度调查" in html
+    assert not Invitation.objects.exists()
+    assert Client().get("/s/SPECIMEN/").status_code == 404
