@@ -2,6 +2,7 @@
 results as the bureau and as the unit (its own aggregates, no respondent identity), paper forms all or nothing,
 questionnaire versions, and ``survey = true`` in a scheme file."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from kaohe.actions.records import do_save_record
 from kaohe.actions.schemes import do_load_scheme
 from kaohe.actions.surveys import do_answer_survey, do_import_paper_forms, do_new_questionnaire_version
 from kaohe.imports.errors import ImportRejected
-from kaohe.models import Invitation, Membership, Question, RatingSource, Response, SurveyScore
+from kaohe.models import Invitation, Membership, Question, Questionnaire, RatingSource, Response, SurveyScore
 from kaohe.refusals import Refused
 from kaohe.services.scheme_yaml import export_scheme
 from tests.conftest import fresh
@@ -215,3 +216,37 @@ def test_the_print_editor_previews_the_invitation_with_a_specimen_that_answers_n
     assert "尊敬的企业" in html and "/s/SPECIMEN/" in html and "2026年客户满意度调查" in html
     assert not Invitation.objects.exists()
     assert Client().get("/s/SPECIMEN/").status_code == 404
+
+
+def admin_post(questionnaire, **text_by_order) -> dict:
+    """The admin's change form of ``questionnaire`` as posted, with some questions' text changed."""
+    questions = list(questionnaire.questions.all())
+    data = {"scheme": questionnaire.scheme_id, "code": questionnaire.code, "name": questionnaire.name,
+            "intro": questionnaire.intro, "questions-TOTAL_FORMS": len(questions),
+            "questions-INITIAL_FORMS": len(questions), "questions-MIN_NUM_FORMS": 0, "questions-MAX_NUM_FORMS": 1000}
+    for n, q in enumerate(questions):
+        data.update({f"questions-{n}-id": q.pk, f"questions-{n}-questionnaire": questionnaire.pk,
+                     f"questions-{n}-order": q.order, f"questions-{n}-text": text_by_order.get(f"q{q.order}", q.text),
+                     f"questions-{n}-kind": q.kind, f"questions-{n}-options": json.dumps(q.options, ensure_ascii=False),
+                     f"questions-{n}-rule": q.rule_id or "", f"questions-{n}-weight": str(q.weight)})
+        if q.required:
+            data[f"questions-{n}-required"] = "on"
+    return data
+
+
+def test_saving_an_answered_questionnaire_in_the_admin_makes_the_next_version(survey, tokens, admin):
+    questionnaire = survey.questionnaire
+    admin.is_superuser = True  # the admin site asks for Django's model permissions
+    admin.save(update_fields=["is_superuser"])
+    client = logged_in(admin)
+    url = f"/admin/kaohe/questionnaire/{questionnaire.pk}/change/"
+    assert client.post(url, admin_post(questionnaire, q1="总体满意度")).status_code == 302  # no answers: in place
+    assert questionnaire.questions.get(order=1).text == "总体满意度" and questionnaire.version == 1
+    do_answer_survey(tokens[("张三", "enterprises")][0], answers(list(questionnaire.questions.all()), q1="5", q2="yes"))
+    assert client.post(url, admin_post(questionnaire, q1="您对窗口服务满意吗")).status_code == 302
+    second = Questionnaire.objects.get(code="customers", version=2)
+    assert [q.text for q in second.questions.all()][:2] == ["您对窗口服务满意吗", "问题是否得到解决"]
+    assert second.questions.count() == 4
+    # the answered version and its answers are as they were
+    assert questionnaire.questions.get(order=1).text == "总体满意度"
+    assert Response.objects.get().questionnaire_id == questionnaire.pk
