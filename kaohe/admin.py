@@ -11,6 +11,7 @@ from .doctype import (  # noqa: F401  (registers the admins)
     people_admin,
     reviews_admin,
     scheme_admin,
+    survey_admin,
     unit_admin,
     webhook_admin,
 )

@@ -10,11 +10,13 @@ from .doctype.people import Delegation, Membership, Profile, Role
 from .doctype.printing import PrintBatch, PrintFormat, PrintRecord
 from .doctype.reviews import ProgressReport, ProgressReview, RatingAssignment
 from .doctype.scheme import EconomicIndicator, Indicator, Rule, Scheme, SchemeGroup
+from .doctype.survey import Answer, Invitation, Question, Questionnaire, Response, Survey, SurveyScore
 from .doctype.unit import Section, Unit, UnitGroup
 from .doctype.webhook import WebhookDelivery, WebhookEndpoint
 from .workflow.models import Approval, Signature, State, Transition, TransitionLog, Workflow
 
 __all__ = [
+    "Answer",
     "Approval",
     "AuditEvent",
     "Delegation",
@@ -26,6 +28,7 @@ __all__ = [
     "ImportUpload",
     "ImprovementPlan",
     "Indicator",
+    "Invitation",
     "Job",
     "LedgerEntry",
     "Measurement",
@@ -39,10 +42,13 @@ __all__ = [
     "ProgressReport",
     "ProgressReview",
     "PublishedResult",
+    "Question",
+    "Questionnaire",
     "RaterGroup",
     "Rating",
     "RatingAssignment",
     "RatingSource",
+    "Response",
     "Role",
     "Round",
     "Rule",
@@ -55,6 +61,8 @@ __all__ = [
     "Signature",
     "Standing",
     "State",
+    "Survey",
+    "SurveyScore",
     "Transition",
     "TransitionLog",
     "Unit",

@@ -513,3 +513,21 @@ def can_follow_job(user, job) -> bool:
 def can_use_upload(user, upload) -> bool:
     """An uploaded file is previewed and confirmed only by who uploaded it."""
     return user is not None and upload.uploaded_by_id == user.pk
+
+
+# ------------------------------------------------------------------ surveys answered by the people served
+
+def can_manage_surveys(user) -> bool:
+    """Open a survey, invite respondents (tokens are printed once), import paper forms: the administrator and
+    the collecting section."""
+    r = roles(user)
+    return r.admin or r.collector
+
+
+def survey_units_seen(user, survey) -> frozenset[int] | None:
+    """Which units' survey results the user sees: None for every unit (the bureau, but not the observer), the
+    units they speak for (aggregates and comments only), or none at all."""
+    r = roles(user)
+    if r.admin or r.collector or r.meeting or r.staff_sections or r.head_sections:
+        return None
+    return r.units

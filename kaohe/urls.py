@@ -3,6 +3,7 @@ from django.urls import path
 
 import kaohe.desk.language  # noqa: F401  (connects the login hook that remembers the reader's language)
 from kaohe.desk import (
+    answer,
     home,
     jobs,
     ledger,
@@ -17,6 +18,7 @@ from kaohe.desk import (
     roundwide,
     schemes,
     sheets,
+    surveys,
     tokens,
     uploads,
     whatif,
@@ -67,6 +69,11 @@ urlpatterns = [
     path("schemes/", schemes.scheme_list, name="schemes"),
     path("schemes/<slug:code>/", schemes.scheme_editor, name="scheme_editor"),
     path("schemes/<slug:code>/copy/", schemes.scheme_copy, name="scheme_copy"),
+    path("surveys/", surveys.survey_list, name="surveys"),
+    path("surveys/<int:pk>/", surveys.survey_page, name="survey"),
+    path("surveys/<int:pk>/invite/", surveys.invite, name="survey_invite"),
+    path("surveys/<int:pk>/paper/", surveys.import_paper, name="survey_paper"),
+    path("s/<str:token>/", answer.answer, name="survey_answer"),
     path("tokens/", tokens.tokens, name="tokens"),
     path("tokens/new/", tokens.create_token, name="create_token"),
     path("tokens/<int:user_id>/revoke/", tokens.revoke_token, name="revoke_token"),

@@ -11,8 +11,11 @@ from kaohe.models import (
     EconomicIndicator,
     Grade,
     Indicator,
+    Question,
+    Questionnaire,
     RaterGroup,
     RatingSource,
+    Response,
     Rule,
     Scheme,
     SchemeGroup,
@@ -33,6 +36,8 @@ def _scheme_of(obj):
         return obj if obj.pk else None
     if isinstance(obj, RaterGroup):
         return obj.source.scheme
+    if isinstance(obj, Question):
+        return obj.questionnaire.scheme
     return getattr(obj, "scheme", None)
 
 
@@ -79,9 +84,25 @@ def lock_refusal(obj: models.Model) -> Refused | None:
     return None
 
 
+def _answered(obj: models.Model) -> Questionnaire | None:
+    """The questionnaire version ``obj`` belongs to, when it has answers (and so may no longer change)."""
+    if isinstance(obj, Question) and obj.questionnaire_id:
+        questionnaire = obj.questionnaire
+    elif isinstance(obj, Questionnaire) and obj.pk:
+        questionnaire = obj
+    else:
+        return None
+    return questionnaire if Response.objects.filter(questionnaire=questionnaire).exists() else None
+
+
 def check_save(obj: models.Model, acting_user) -> None:
     if not can_edit_scheme(acting_user):
         raise NotAllowed("admin_only", _("Only an administrator changes this."))
+    answered = _answered(obj)
+    if answered is not None:
+        raise Refused("questionnaire_answered", _("%(name)s version %(version)s has answers and stays as they were "
+                                                  "given: make a new version and edit that."),
+                      name=answered.name, version=answered.version)
     refusal = lock_refusal(obj)
     if refusal is not None:
         raise refusal

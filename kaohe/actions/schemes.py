@@ -160,7 +160,8 @@ def _load_appraisal(scheme: Scheme, data: dict) -> None:
         source, _made = RatingSource.objects.update_or_create(
             scheme=scheme, code=src["code"],
             defaults={"name": src["name"], "weight": Decimal(src["weight"]), "order": order,
-                      "calendar": src.get("calendar", "annual"), "criteria": src.get("criteria", [])},
+                      "calendar": src.get("calendar", "annual"), "criteria": src.get("criteria", []),
+                      "survey": src.get("survey", False)},
         )
         for position, g in enumerate(src.get("groups", [])):
             RaterGroup.objects.update_or_create(

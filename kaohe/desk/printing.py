@@ -23,6 +23,7 @@ from kaohe.doctype.printing import Subject
 from kaohe.models import PrintBatch, PrintFormat, Round
 from kaohe.permissions import can_edit_print_format, can_follow_print_batch
 from kaohe.printing.context import documents_for
+from kaohe.printing.invitations import specimen_documents
 from kaohe.printing.pdf import render_pdf
 from kaohe.printing.render import current_format, current_formats, page_html
 from kaohe.printing.sandbox import TemplateProblem
@@ -111,8 +112,11 @@ def _preview_document(request, fmt):
         return None
     unit = request.POST.get("unit") or None
     section = request.POST.get("section") or None
-    found = documents_for(fmt.subject, round_, unit=unit if fmt.subject != Subject.ROUND_RANKING else None,
-                          section=section if fmt.subject == Subject.SECTION_SHEET else None)
+    if fmt.subject == Subject.SURVEY_INVITATION:
+        found = specimen_documents(round_)
+    else:
+        found = documents_for(fmt.subject, round_, unit=unit if fmt.subject != Subject.ROUND_RANKING else None,
+                              section=section if fmt.subject == Subject.SECTION_SHEET else None)
     return found[0] if found else None
 
 

@@ -28,6 +28,10 @@ class RatingSource(models.Model):
     calendar = models.CharField(_("calendar"), max_length=20, choices=CALENDARS, default="annual")
     criteria = models.JSONField(_("criteria rated"), default=list, blank=True,
                                 help_text=_("Rule codes this source rates; empty: every rating rule."))
+    survey = models.BooleanField(_("fed by a survey"), default=False,
+                                 help_text=_("Its ratings are the answers to a questionnaire; its rater groups are "
+                                             "the invitation groups and their minimum is the fewest responses "
+                                             "that count."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 

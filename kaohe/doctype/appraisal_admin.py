@@ -13,7 +13,7 @@ class RaterGroupInline(admin.TabularInline):
 
 @admin.register(RatingSource)
 class RatingSourceAdmin(ActionAdmin):
-    list_display = ["code", "name", "weight", "calendar", "scheme"]
+    list_display = ["code", "name", "weight", "calendar", "survey", "scheme"]
     list_filter = ["scheme", "calendar"]
     inlines = [RaterGroupInline]
 

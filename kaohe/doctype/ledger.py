@@ -39,7 +39,8 @@ class ImportBatch(models.Model):
 
     KINDS = [("units", _("units")), ("economy", _("economic figures")), ("ledger", _("ledger rows")),
              ("groups", _("org units")), ("ratings", _("ratings")), ("measures", _("measurements")),
-             ("objectives", _("objectives"))]
+             ("objectives", _("objectives")),
+             ("survey_answers", _("paper questionnaires"))]
 
     kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
     scheme = models.ForeignKey(Scheme, models.CASCADE, null=True, blank=True, related_name="batches",

@@ -24,6 +24,7 @@ class Subject(models.TextChoices):
     ROUND_RANKING = "round_ranking", _("a round's ranking")
     SECTION_SHEET = "section_sheet", _("one section's sheet")
     APPRAISAL_FORM = "appraisal_form", _("one appraisee's form")
+    SURVEY_INVITATION = "survey_invitation", _("a survey's invitation sheets")
 
 
 PER_UNIT = {Subject.UNIT_RESULT, Subject.APPRAISAL_FORM, Subject.SECTION_SHEET}

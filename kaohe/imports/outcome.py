@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 # What a file held, as the summary names it in the reader's language.
 KINDS = {"ledger": gettext_lazy("ledger"), "economy": gettext_lazy("economic figures"), "units": gettext_lazy("unit"),
          "groups": gettext_lazy("group"), "ratings": gettext_lazy("rating"), "measures": gettext_lazy("measurement"),
-         "objectives": gettext_lazy("objectives tree")}
+         "objectives": gettext_lazy("objectives tree"),
+         "survey_answers": gettext_lazy("questionnaire")}
 
 
 @dataclass(frozen=True)

@@ -348,4 +348,6 @@ def documents_for(subject: str, round_: Round, *, unit: str | None = None,
         return appraisal_documents(round_, names)
     if subject == Subject.SECTION_SHEET:
         return sheet_documents(round_, section, unit)
+    if subject == Subject.SURVEY_INVITATION:
+        return []  # printed with fresh tokens from the survey's page (kaohe.printing.invitations)
     return [ranking_document(round_)]

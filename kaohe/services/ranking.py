@@ -1,7 +1,7 @@
 """A round's scored result for pages, cached until anything that feeds it changes.
 
 The key carries the newest ledger row, the newest history rows of everything else that feeds the
-result (economic figures and indicators, ratings, measurements, rules, items, sources, rater
+result (economic figures and indicators, ratings, survey answers, measurements, rules, items, sources, rater
 groups, grades, the scheme, its ranked groups and its units) and the round's version, so any
 write makes a new key: nothing is ever invalidated by hand, and a stale result cannot be served.
 A round scores the units it was opened with (one sheet per section and unit), so a unit added
@@ -28,6 +28,7 @@ from kaohe.models import (
     Rule,
     Scheme,
     SchemeGroup,
+    SurveyScore,
     Unit,
 )
 from kaohe.report.scores import jsonable
@@ -50,6 +51,7 @@ def fingerprint(round_) -> str:
         "rules": Rule.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
         "items": Indicator.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
         "ratings": Rating.history.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("history_id")),
+        "surveys": SurveyScore.objects.filter(scheme_id=scheme_id).values("scheme_id").annotate(n=Max("id")),
         "measures": Measurement.history.filter(scheme_id=scheme_id).values("scheme_id")
         .annotate(n=Max("history_id")),
         "sources": RatingSource.history.filter(scheme_id=scheme_id).values("scheme_id")

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from kaohe.models import EconomicFigure, LedgerEntry, Measurement, Rating, Scheme, Unit
+from kaohe.models import EconomicFigure, LedgerEntry, Measurement, Rating, Scheme, SurveyScore, Unit
 from kaohe.scoring import (
     AsOf,
     Figure,
@@ -291,15 +291,21 @@ RATING_SCALE = 2  # a rating's decimal places
 
 
 def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[int] | None) -> list[RatingTally]:
-    """Ratings summed per (subject, criterion, source, rater group): counts and sums, never raters."""
-    table = Rating._meta.db_table
+    """Ratings summed per (subject, criterion, source, rater group): counts and sums, never raters.
+
+    A survey's responses are one more kind of rating: each response's value on a criterion, summed per
+    (unit, criterion, survey source, invitation group), so the engine needs nothing of its own for them.
+    """
     total = f"SUM(ROUND(value * {10**RATING_SCALE}))" if connection.vendor == "sqlite" else "SUM(value)"
     where, extra = _unit_filter(only)
-    sql = (f"SELECT unit_id, rule_id, source_id, rater_group, COUNT(*), {total} FROM {table} "
-           f"WHERE scheme_id = %s AND date <= %s{where} GROUP BY unit_id, rule_id, source_id, rater_group")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme.pk, connection.ops.adapt_datefield_value(cutoff), *extra])
-        fetched = cursor.fetchall()
+    fetched = []
+    for table, group in ((Rating._meta.db_table, "rater_group"), (SurveyScore._meta.db_table, "group")):
+        column = connection.ops.quote_name(group)
+        sql = (f"SELECT unit_id, rule_id, source_id, {column}, COUNT(*), {total} FROM {table} "
+               f"WHERE scheme_id = %s AND date <= %s{where} GROUP BY unit_id, rule_id, source_id, {column}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [scheme.pk, connection.ops.adapt_datefield_value(cutoff), *extra])
+            fetched += cursor.fetchall()
     sources = dict(scheme.sources.values_list("id", "code"))
     decimals = _Decimals(RATING_SCALE)
     scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each

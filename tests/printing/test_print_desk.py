@@ -48,7 +48,7 @@ def test_the_preview_shows_the_typed_template_over_the_chosen_subject(client, ro
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     policy = response["Content-Security-Policy"]
     assert "script-src 'none'" in policy and "frame-ancestors 'self'" in policy
-    assert PrintFormat.objects.count() == 4 and not PrintRecord.objects.exists()  # a preview saves nothing
+    assert PrintFormat.objects.count() == 5 and not PrintRecord.objects.exists()  # a preview saves nothing
 
 
 @pytest.mark.parametrize(("template", "line"), [

@@ -1,0 +1,1 @@
+from .fixtures import *  # noqa: F403  (shared with the Chromium test in tests/e2e)
