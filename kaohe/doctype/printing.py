@@ -24,9 +24,10 @@ class Subject(models.TextChoices):
     ROUND_RANKING = "round_ranking", _("a round's ranking")
     SECTION_SHEET = "section_sheet", _("one section's sheet")
     APPRAISAL_FORM = "appraisal_form", _("one appraisee's form")
+    EVALUATION_REPORT = "evaluation_report", _("one project's evaluation report")
 
 
-PER_UNIT = {Subject.UNIT_RESULT, Subject.APPRAISAL_FORM, Subject.SECTION_SHEET}
+PER_UNIT = {Subject.UNIT_RESULT, Subject.APPRAISAL_FORM, Subject.EVALUATION_REPORT, Subject.SECTION_SHEET}
 
 
 class PrintFormat(models.Model):

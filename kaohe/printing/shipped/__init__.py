@@ -10,6 +10,7 @@ SHIPPED = [
     ("announcement", "考核结果通报", "round_ranking", "A4", "portrait", "县企业服务局文件"),
     ("section_sheet", "科室评分表", "section_sheet", "A4", "portrait", "县企业服务局"),
     ("appraisal_form", "员工考核表", "appraisal_form", "A4", "portrait", ""),
+    ("evaluation_report", "项目评估报告", "evaluation_report", "A4", "portrait", "县企业服务局"),
 ]
 
 
