@@ -13,7 +13,7 @@ from kaohe.management.demo_services import DEMOS, ROUND_DEMOS
 from kaohe.management.demo_weighted import set_demo_passwords
 from kaohe.workflow.states import Step
 
-FAMILIES = ["town", "employee", "mbo", "dept_kpi"]
+FAMILIES = ["town", "employee", "mbo", "dept_kpi", "project", "centre"]
 
 
 def load_demo_year(*families: str, year: int = 2026) -> dict:
