@@ -3,7 +3,8 @@
 Builds a throw-away SQLite database: the town scheme and its demo year, every sheet signed by the demo
 head, the round collected and decided by two meeting members; the employee scheme with its demo ratings; the
 key-project scheme with its demo year, decided the same way.
-Writes docs/screenshots/print-<format>.png (the evaluation report as print-evaluation-report.png) (pdftoppm -png -r 60 -singlefile) and the PDFs beside them
+Writes docs/screenshots/print-<format>.png (the evaluation report as print-evaluation-report.png;
+pdftoppm -png -r 60 -singlefile) and the PDFs beside them
 under bench/out/samples/.  Usage: .venv/bin/python scripts/print_samples.py
 """
 

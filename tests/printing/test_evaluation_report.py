@@ -44,7 +44,8 @@ def test_the_evaluation_report_carries_scores_questionnaire_review_and_findings(
     result = score(projects.scheme).unit(GOOD)
     assert f"{GOOD}评估报告" in flat
     assert f"综合得分{result.total}" in flat and result.grade in flat
-    for code, name in (("1", "项目目标达成情况"), ("2", "项目执行情况"), ("3", "项目工作质量"), ("4", "项目服务满意度")):
+    dimensions = {"1": "项目目标达成情况", "2": "项目执行情况", "3": "项目工作质量", "4": "项目服务满意度"}
+    for code, name in dimensions.items():
         assert f"{code}{name}" in flat and str(result.items[code].score) in flat
     counted = responses(projects.scheme, GOOD)
     assert counted == {"beneficiaries": 12, "participants": 5}  # as the demo's questionnaire was returned
