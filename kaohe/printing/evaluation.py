@@ -33,9 +33,11 @@ def survey_summary(unit: UnitResult, groups: list[tuple[str, str, int]]) -> dict
     """Responses per questionnaire group: the most answers any criterion had (a returned form answers them
     all), counted or not against the group's minimum."""
     responses = {code: 0 for code, _name, _minimum in groups}
-    for item in unit.items.values():
+    for item in unit.items.values() if groups else ():
         for line in item.lines:
-            for source in [*line.detail.get("sources", []), *line.detail.get("missing", [])]:
+            if line.source != "measure" or not isinstance(line.detail.get("sources"), list):
+                continue  # only a rating leaf's line lists its sources (another kind's detail has other keys)
+            for source in [*line.detail["sources"], *line.detail.get("missing", [])]:
                 if source.get("source") != SURVEY_SOURCE:
                     continue
                 for group in [*source.get("groups", []), *source.get("short", [])]:
