@@ -181,3 +181,13 @@ def test_a_bad_staff_file_names_every_bad_row_and_writes_nothing(centre):
     assert [(e.line, e.column, e.code) for e in rejected.value.errors] == [
         (3, "person", "unknown_person"), (4, "centre", "unknown_unit"), (5, "person", "duplicate_row")]
     assert not Measurement.objects.filter(scheme=scheme).exists()
+
+
+@pytest.mark.parametrize("family", ["project", "centre"])
+def test_every_panel_rating_needs_its_note_and_a_questionnaire_answer_none(family):
+    from kaohe.services.rating_entry import needs_note
+
+    scheme = load_scheme(family, 2026)
+    panel = scheme.sources.get(code="panel").groups.get()
+    assert all(needs_note(panel, D(points)) for points in scheme.rating_scale.values())  # A 95 … D 50
+    assert not any(needs_note(group, D(0)) for group in scheme.sources.get(code="survey").groups.all())
