@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import TokenProxy
 from .doctype import (  # noqa: F401  (registers the admins)
     appraisal_admin,
     assessment_admin,
+    evaluation_admin,
     ledger_admin,
     people_admin,
     reviews_admin,

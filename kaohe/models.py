@@ -4,6 +4,7 @@ from .doctype.aggregate import RuleTotal, ScoreState, Standing
 from .doctype.appraisal import Grade, ImprovementPlan, Measurement, RaterGroup, Rating, RatingSource
 from .doctype.assessment import Evidence, Notification, Objection, PublishedResult, Round, ScoreSheet
 from .doctype.audit import AuditEvent
+from .doctype.evaluation import PanelFindings, SiteReview, SiteReviewFile
 from .doctype.jobs import ImportUpload, Job
 from .doctype.ledger import EconomicFigure, ImportBatch, LedgerEntry
 from .doctype.people import Delegation, Membership, Profile, Role
@@ -35,6 +36,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Objection",
+    "PanelFindings",
     "PrintBatch",
     "PrintFormat",
     "PrintRecord",
@@ -59,6 +61,8 @@ __all__ = [
     "ScoreState",
     "Section",
     "Signature",
+    "SiteReview",
+    "SiteReviewFile",
     "Standing",
     "State",
     "Survey",

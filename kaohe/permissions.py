@@ -316,6 +316,25 @@ def can_write_plan(user, round_) -> bool:
     return bool(sections & r.head_sections)
 
 
+def can_write_findings(user, round_) -> bool:
+    """The evaluation panel's findings in a project's report: the staff and heads of a section that scores the
+    scheme, the collecting section, the administrator."""
+    r = roles(user)
+    if r.admin or r.collector:
+        return True
+    sections = set(round_.scheme.indicators.exclude(section=None).values_list("section_id", flat=True))
+    return bool(sections & (r.staff_sections | r.head_sections))
+
+
+def can_record_site_review(user, scheme) -> bool:
+    """On-site reviews go in the ledger of the section that scores the scheme (or the administrator's)."""
+    r = roles(user)
+    if r.admin:
+        return True
+    sections = set(scheme.indicators.exclude(section=None).values_list("section_id", flat=True))
+    return bool(sections & r.staff_sections)
+
+
 def rater_keys(user) -> set[str]:
     """What a rating names its rater by, for this user: the login and the people it speaks for."""
     return {user.username, *user.memberships.filter(role="unit").values_list("unit__name", flat=True)}

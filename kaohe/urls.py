@@ -4,6 +4,7 @@ from django.urls import path
 import kaohe.desk.language  # noqa: F401  (connects the login hook that remembers the reader's language)
 from kaohe.desk import (
     answer,
+    evaluation,
     home,
     jobs,
     ledger,
@@ -45,6 +46,9 @@ urlpatterns = [
     path("rounds/<int:pk>/sections/<slug:section>/all/<slug:action>/", sheets.grid_bulk, name="grid_bulk"),
     path("rounds/<int:pk>/units/<int:unit_id>/", results.unit_result, name="unit_result"),
     path("rounds/<int:pk>/units/<int:unit_id>/plan/", ratings.save_plan, name="save_plan"),
+    path("rounds/<int:pk>/units/<int:unit_id>/findings/", evaluation.save_findings, name="save_findings"),
+    path("rounds/<int:pk>/units/<int:unit_id>/site-reviews/", evaluation.record_site_review,
+         name="record_site_review"),
     path("my/ratings/", ratings.my_ratings, name="my_ratings"),
     path("my/ratings/to-give/", rating_entry.ratings_to_give, name="ratings_to_give"),
     path("my/ratings/to-give/<int:pk>/", rating_entry.rate, name="rate"),

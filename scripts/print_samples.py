@@ -1,8 +1,10 @@
 """The shipped print formats on the demo year, as PDFs and as a PNG of each one's first page.
 
 Builds a throw-away SQLite database: the town scheme and its demo year, every sheet signed by the demo
-head, the round collected and decided by two meeting members; the employee scheme with its demo ratings.
-Writes docs/screenshots/print-<format>.png (pdftoppm -png -r 60 -singlefile) and the PDFs beside them
+head, the round collected and decided by two meeting members; the employee scheme with its demo ratings; the
+key-project scheme with its demo year, decided the same way.
+Writes docs/screenshots/print-<format>.png (the evaluation report as print-evaluation-report.png;
+pdftoppm -png -r 60 -singlefile) and the PDFs beside them
 under bench/out/samples/.  Usage: .venv/bin/python scripts/print_samples.py
 """
 
@@ -38,33 +40,36 @@ def main() -> None:
     from kaohe.printing.render import current_format
 
     call_command("migrate", verbosity=0)
-    for family in ("town", "employee"):
+    for family in ("town", "employee", "project"):
         call_command("load_seed_scheme", "--year", "2026", "--family", family, verbosity=0)
         call_command("load_demo", "--year", "2026", "--family", family, verbosity=0)
     users = {u.username: u for u in get_user_model().objects.all()}
     town = Scheme.objects.get(code="town-2026").rounds.get()
-    for sheet in town.sheets.all():
-        do_transition(sheet, "submit", acting_user=get_user_model().objects.get(username="jingban"))
-        do_transition(sheet, "sign", acting_user=get_user_model().objects.get(username="fenguan"))
-    do_collect_round(town, acting_user=users["zhidao"])
-    for member in ("huiyi1", "huiyi2"):
-        do_decide_round(town, resolution="同意企业指导科汇总的考核结果,按规定予以通报。",
-                        meeting_date=date(2027, 1, 12), acting_user=get_user_model().objects.get(username=member))
-    town.refresh_from_db()
+    project = Scheme.objects.get(code="project-2026").rounds.get()
+    for round_ in (town, project):
+        for sheet in round_.sheets.all():
+            do_transition(sheet, "submit", acting_user=get_user_model().objects.get(username="jingban"))
+            do_transition(sheet, "sign", acting_user=get_user_model().objects.get(username="fenguan"))
+        do_collect_round(round_, acting_user=users["zhidao"])
+        for member in ("huiyi1", "huiyi2"):
+            do_decide_round(round_, resolution="同意考核结果,按规定予以通报。", meeting_date=date(2027, 1, 12),
+                            acting_user=get_user_model().objects.get(username=member))
+        round_.refresh_from_db()
     employee = Scheme.objects.get(code="employee-2026").rounds.get()
     person = employee.sheets.order_by("unit__name").values_list("unit__name", flat=True).first()
     jobs = [("scorecard", town, {"unit": "城关镇"}), ("announcement", town, {}),
             ("section_sheet", town, {"section": "caitong", "unit": "城关镇"}),
-            ("appraisal_form", employee, {"unit": person})]
+            ("appraisal_form", employee, {"unit": person}),
+            ("evaluation_report", project, {"unit": "中小企业融资对接服务项目"})]
     SHOTS.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
     for code, round_, subject in jobs:
         printed = do_print(current_format(code), round_, acting_user=None, **subject)
         pdf = OUT / f"{code}.pdf"
         pdf.write_bytes(printed.pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(SHOTS / f"print-{code}")],
-                       check=True)
-        print(f"{SHOTS / f'print-{code}.png'}  ({code}, {printed.stamped[0][1]['doc']['code']})")
+        shot = SHOTS / ("print-evaluation-report" if code == "evaluation_report" else f"print-{code}")
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(shot)], check=True)
+        print(f"{shot}.png  ({code}, {printed.stamped[0][1]['doc']['code']})")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from kaohe.services.spec import scheme_spec
 
 pytestmark = pytest.mark.django_db
 
-FAMILIES = ["town", "employee", "mbo", "dept_kpi"]  # points, weighted, objectives, weighted KPIs
+FAMILIES = ["town", "employee", "mbo", "dept_kpi", "project", "centre"]  # points, weighted, objectives, weighted KPIs…
 SCHEME_SKIPPED = {"id", "code", "name", "year"}
 NATURAL_KEY = {SchemeGroup: "group_id"}  # every other record of a scheme is known by its code
 TREE = {model for model, _link in DEFINITION} | {child for children in NESTED.values() for child, _l in children}

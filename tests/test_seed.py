@@ -94,3 +94,30 @@ def test_a_change_made_by_an_administrator_survives_no_reload_but_is_in_history(
     rule.save()
     assert rule.history.count() == 2
     assert rule.history.first().amount == D("-1")
+
+
+@pytest.mark.parametrize(("family", "dimensions", "group", "survey_groups"), [
+    ("project", {"1": "30", "2": "25", "3": "25", "4": "20"}, "project", {"beneficiaries": 5, "participants": 3}),
+    ("centre", {"1": "25", "2": "20", "3": "25", "4": "20", "5": "10"}, "centre", {"enterprises": 5}),
+])
+def test_the_project_and_centre_schemes_load_with_their_dimensions_and_questionnaire(family, dimensions, group,
+                                                                                     survey_groups, capsys):
+    call_command("load_seed_scheme", "--family", family, "--year", "2027")
+    scheme = Scheme.objects.get(code=f"{family}-2027")
+    assert scheme.method == "weighted" and scheme.family == family
+    top = dict(Indicator.objects.filter(scheme=scheme, parent__isnull=True).values_list("code", "weight"))
+    assert top == {code: D(weight) for code, weight in dimensions.items()}
+    assert list(SchemeGroup.objects.filter(scheme=scheme).values_list("group__code", flat=True)) == [group]
+    # each dimension mixes measured indicators and ratings, but the centre's staff competence (measured: it
+    # comes from the employee appraisal) and its organisation and management (the panel's ratings alone)
+    only = {("centre", "2"): {True}, ("centre", "5"): {False}}
+    for code in dimensions:
+        kinds = set(Rule.objects.filter(scheme=scheme, indicator__parent__code=code).values_list("kind", flat=True))
+        expected = only.get((family, code), {True, False})
+        assert {kind != "rating" for kind in kinds} == expected, (family, code)
+    survey = scheme.sources.get(code="survey")
+    assert dict(survey.groups.values_list("code", "min_raters")) == survey_groups
+    panel = scheme.sources.get(code="panel").groups.get()
+    assert panel.note_below == D(100)  # every panel rating (A 95 at best) needs its note
+    assert scheme.grades.get(needs_plan=True).code == "不合格"
+    assert capsys.readouterr().out.startswith(f"{family}-2027: {len(dimensions)} categories")

@@ -18,7 +18,7 @@ from redis import RedisError
 
 from kaohe.models import PrintBatch, Round
 from kaohe.permissions import can_follow_print_batch
-from kaohe.printing.context import documents_for
+from kaohe.printing.documents import documents_for
 from kaohe.printing.pdf import render_many, write_atomically
 from kaohe.printing.render import current_format, current_formats, page_html
 from kaohe.printing.sandbox import TemplateProblem

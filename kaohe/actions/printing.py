@@ -11,7 +11,7 @@ from jinja2 import TemplateSyntaxError
 from kaohe.doctype.printing import PER_UNIT, Subject
 from kaohe.models import PrintFormat, PrintRecord, Round, Section, Unit
 from kaohe.permissions import can_edit_print_format, can_print
-from kaohe.printing.context import documents_for
+from kaohe.printing.documents import documents_for
 from kaohe.printing.render import Printed, current_format, print_documents
 from kaohe.printing.sandbox import ENV
 from kaohe.printing.shipped import shipped_formats

@@ -167,10 +167,8 @@ def _load_appraisal(scheme: Scheme, data: dict) -> None:
             RaterGroup.objects.update_or_create(
                 source=source, code=g["code"],
                 defaults={"name": g["name"], "weight": Decimal(g["weight"]), "min_raters": g.get("min", 1),
-                          "order": position},
+                          "note_below": dec(g.get("note_below"), g["code"]), "order": position},
             )
-
-
 
 
 def _load_items(scheme: Scheme, items: list[dict], sections: dict) -> dict[str, Indicator]:

@@ -22,7 +22,7 @@ from kaohe.actions.printing import do_print, do_save_print_format, per_unit
 from kaohe.doctype.printing import Subject
 from kaohe.models import PrintBatch, PrintFormat, Round
 from kaohe.permissions import can_edit_print_format, can_follow_print_batch
-from kaohe.printing.context import documents_for
+from kaohe.printing.documents import documents_for
 from kaohe.printing.invitations import specimen_documents
 from kaohe.printing.pdf import render_pdf
 from kaohe.printing.render import current_format, current_formats, page_html

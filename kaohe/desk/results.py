@@ -23,6 +23,7 @@ from kaohe.services.published import latest_version, published_unit
 from kaohe.services.ranking import fingerprint, unit_detail
 
 from .common import attempt
+from .evaluation import evaluation_context
 
 
 @login_required
@@ -50,6 +51,7 @@ def unit_result(request, pk: int, unit_id: int):
         "plan": ImprovementPlan.objects.filter(round=round_, unit=unit).first(),
         "can_plan": can_write_plan(request.user, round_),
         "sources": dict(round_.scheme.sources.values_list("code", "name")),
+        **evaluation_context(request.user, round_, unit),
     })
 
 

@@ -39,6 +39,7 @@ from kaohe.workflow.route import available, state_of
 from kaohe.workflow.states import SheetState, Step
 
 from .common import attempt, visible
+from .evaluation import evaluation_context
 
 
 def _grid_context(round_: Round, section: Section, user) -> dict:
@@ -348,6 +349,7 @@ def sheet_page(request, pk: int):
         "actions": available(sheet, request.user), "log": sheet.log.select_related("user", "on_behalf_of"),
         "signatures": sheet.signatures.select_related("user", "on_behalf_of"),
         "objections": sheet.objections.select_related("answered_by"),
+        **evaluation_context(request.user, sheet.round, sheet.unit),
     })
 
 

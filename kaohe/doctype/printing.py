@@ -25,9 +25,10 @@ class Subject(models.TextChoices):
     SECTION_SHEET = "section_sheet", _("one section's sheet")
     APPRAISAL_FORM = "appraisal_form", _("one appraisee's form")
     SURVEY_INVITATION = "survey_invitation", _("a survey's invitation sheets")
+    EVALUATION_REPORT = "evaluation_report", _("one project's evaluation report")
 
 
-PER_UNIT = {Subject.UNIT_RESULT, Subject.APPRAISAL_FORM, Subject.SECTION_SHEET}
+PER_UNIT = {Subject.UNIT_RESULT, Subject.APPRAISAL_FORM, Subject.EVALUATION_REPORT, Subject.SECTION_SHEET}
 
 
 class PrintFormat(models.Model):

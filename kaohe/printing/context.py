@@ -15,6 +15,7 @@ What each subject's template receives (besides ``doc``, added by :mod:`kaohe.pri
                    ``dimensions`` [{code, name, weight, score, criteria [{code, name, weight, score,
                    sources [{source, weight, score, groups [{group, code, raters, mean, weight}]}]}]}],
                    ``notes`` [{item, renormalised, left_out, demoted, grade, to, reason}]
+``evaluation_report`` see :mod:`kaohe.printing.evaluation`
 
 (Keys never shadow a dict's own methods: a template reads ``category.entries``, since ``category.items``
 would be the method.)
@@ -28,7 +29,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone, translation
 
 from kaohe.doctype.people import Role
-from kaohe.doctype.printing import Subject
 from kaohe.models import (
     Indicator,
     RaterGroup,
@@ -77,7 +77,7 @@ def role_name(role: str) -> str:
         return str(Role(role).label) if role in Role.values else role
 
 
-def _text(value) -> str:
+def text(value) -> str:
     return plain(value) if isinstance(value, Decimal) else ("" if value is None else str(value))
 
 
@@ -117,7 +117,7 @@ def decided_signature(round_: Round) -> Signature | None:
     return found.order_by("-signed_at", "-id").first()
 
 
-class _Scheme:
+class SchemeNames:
     """Names of items, rules and sections, read once per document batch."""
 
     def __init__(self, scheme) -> None:
@@ -146,11 +146,11 @@ class _Scheme:
             detail = line.detail
             lines.append({
                 "source": line.source, "rule": line.rule or "", "name": rule.name if rule else "",
-                "section": section, "effect": _text(line.effect),
-                "indicator": detail.get("indicator", ""), "actual": _text(detail.get("actual")),
-                "expected": _text(detail.get("expected")),
-                "rows": [{"date": _text(r["date"]), "section": section, "note": r.get("note") or "",
-                          "quantity": _text(r["quantity"]), "points": _text(r.get("points"))}
+                "section": section, "effect": text(line.effect),
+                "indicator": detail.get("indicator", ""), "actual": text(detail.get("actual")),
+                "expected": text(detail.get("expected")),
+                "rows": [{"date": text(r["date"]), "section": section, "note": r.get("note") or "",
+                          "quantity": text(r["quantity"]), "points": text(r.get("points"))}
                          for r in detail.get("rows", [])],
             })
         return lines
@@ -159,10 +159,10 @@ class _Scheme:
         spec = self.items[code]
         effects = [line.effect for line in result.lines if line.source not in {"floor", "cap"}]
         return {
-            "code": code, "name": spec.name, "base": _text(result.base), "raw": _text(result.raw),
-            "score": _text(result.score), "floor": _text(spec.floor), "cap": _text(spec.cap),
-            "deductions": _text(sum((e for e in effects if e < 0), Decimal(0))),
-            "bonuses": _text(sum((e for e in effects if e > 0), Decimal(0))),
+            "code": code, "name": spec.name, "base": text(result.base), "raw": text(result.raw),
+            "score": text(result.score), "floor": text(spec.floor), "cap": text(spec.cap),
+            "deductions": text(sum((e for e in effects if e < 0), Decimal(0))),
+            "bonuses": text(sum((e for e in effects if e > 0), Decimal(0))),
             "floor_applied": any(line.source == "floor" for line in result.lines),
             "cap_applied": any(line.source == "cap" for line in result.lines),
             "section": spec.section.name if spec.section else "",
@@ -173,8 +173,8 @@ class _Scheme:
 def _unit_facts(unit: UnitResult, groups: dict) -> dict:
     return {
         "name": unit.unit, "group": unit.group, "group_name": groups.get(unit.group, unit.group),
-        "total": _text(unit.total),
-        "rank": _text(unit.rank), "prize": PRIZES.get(unit.prize or 0, _text(unit.prize)),
+        "total": text(unit.total),
+        "rank": text(unit.rank), "prize": PRIZES.get(unit.prize or 0, text(unit.prize)),
         "vetoed": unit.vetoed, "grade": unit.grade or "",
         "veto_reasons": [_reason(r) for r in unit.veto_reasons], "at_risk": [_reason(r) for r in unit.at_risk],
     }
@@ -184,35 +184,35 @@ def _reason(reason: dict) -> str:
     return reason["code"] + (f"({reason['indicator']})" if reason.get("indicator") else "")
 
 
-def _categories(names: _Scheme, unit: UnitResult) -> list[dict]:
+def _categories(names: SchemeNames, unit: UnitResult) -> list[dict]:
     categories = []
     for code in names.children.get(None, []):
         leaves = names.children.get(code) or [code]
         items = [names.item(c, unit.items[c]) for c in leaves if c in unit.items]
         spec = names.items[code]
-        categories.append({"code": code, "name": spec.name, "base": _text(spec.base),
-                           "score": _text(unit.categories.get(code, sum((unit.items[c].score for c in leaves
+        categories.append({"code": code, "name": spec.name, "base": text(spec.base),
+                           "score": text(unit.categories.get(code, sum((unit.items[c].score for c in leaves
                                                                          if c in unit.items), Decimal(0)))),
                            "entries": items})
     return categories
 
 
-def _unit_path(round_: Round, unit_ids: dict, name: str) -> str:
+def unit_path(round_: Round, unit_ids: dict, name: str) -> str:
     return f"/rounds/{round_.pk}/units/{unit_ids.get(name, 0)}/"
 
 
 def unit_documents(round_: Round, names: list[str] | None = None) -> list[Document]:
     """One scorecard per unit of the round (or of ``names``), in ranking order per group."""
-    result, facts, scheme = round_result(round_), round_facts(round_), _Scheme(round_.scheme)
+    result, facts, scheme = round_result(round_), round_facts(round_), SchemeNames(round_.scheme)
     signature = decided_signature(round_)
     ids = dict(round_.sheets.values_list("unit__name", "unit_id"))
-    chosen = [u for u in _ordered(result) if names is None or u.unit in names]
+    chosen = [u for u in ordered_units(result) if names is None or u.unit in names]
     return [Document(u.unit, {"round": facts, "unit": _unit_facts(u, scheme.groups),
-                              "categories": _categories(scheme, u), "notes": [_note(n) for n in u.notes]},
-                     signature, _unit_path(round_, ids, u.unit), unit=u.unit) for u in chosen]
+                              "categories": _categories(scheme, u), "notes": [flat_note(n) for n in u.notes]},
+                     signature, unit_path(round_, ids, u.unit), unit=u.unit) for u in chosen]
 
 
-def _ordered(result: SchemeResult) -> list[UnitResult]:
+def ordered_units(result: SchemeResult) -> list[UnitResult]:
     return sorted(result.units, key=lambda u: (u.group, u.vetoed, u.rank is None, u.rank or 0, -u.total, u.unit))
 
 
@@ -221,14 +221,14 @@ def ranking_document(round_: Round) -> Document:
     groups = dict(round_.scheme.groups.order_by("group__order").values_list("group__code", "group__name"))
     by_group: dict[str, dict] = {code: {"code": code, "name": name, "ranked": [], "vetoed": []}
                                  for code, name in groups.items()}
-    for unit in _ordered(result):
+    for unit in ordered_units(result):
         group = by_group.setdefault(unit.group, {"code": unit.group, "name": unit.group, "ranked": [], "vetoed": []})
         if unit.vetoed:
-            group["vetoed"].append({"unit": unit.unit, "total": _text(unit.total),
+            group["vetoed"].append({"unit": unit.unit, "total": text(unit.total),
                                     "reasons": [_reason(r) for r in unit.veto_reasons]})
         else:
-            group["ranked"].append({"unit": unit.unit, "total": _text(unit.total), "rank": _text(unit.rank),
-                                    "prize": PRIZES.get(unit.prize or 0, _text(unit.prize))})
+            group["ranked"].append({"unit": unit.unit, "total": text(unit.total), "rank": text(unit.rank),
+                                    "prize": PRIZES.get(unit.prize or 0, text(unit.prize))})
     data = {"round": round_facts(round_), "groups": [g for g in by_group.values() if g["ranked"] or g["vetoed"]],
             "units": len(result.units)}
     return Document(round_.name, data, decided_signature(round_), f"/rounds/{round_.pk}/ranking/")
@@ -247,7 +247,7 @@ def sheet_documents(round_: Round, section: str | None = None, unit: str | None 
     result = round_result(round_) if round_.published else score(
         round_.scheme, as_of=round_.as_of, explain=True, units=sorted({s.unit.name for s in sheets}))
     units = {u.unit: u for u in result.units}
-    scheme, facts, codes = _Scheme(round_.scheme), round_facts(round_), {}
+    scheme, facts, codes = SchemeNames(round_.scheme), round_facts(round_), {}
     documents = []
     for sheet in sheets:
         if sheet.section_id not in codes:
@@ -262,7 +262,7 @@ def latest_sheet_signature(sheet: ScoreSheet) -> Signature | None:
     return sheet.signatures.select_related("user", "on_behalf_of").order_by("-signed_at", "-id").first()
 
 
-def _sheet_document(sheet, unit: UnitResult | None, codes: list[str], scheme: _Scheme, facts: dict) -> Document:
+def _sheet_document(sheet, unit: UnitResult | None, codes: list[str], scheme: SchemeNames, facts: dict) -> Document:
     signature = latest_sheet_signature(sheet)
     items = [scheme.item(c, unit.items[c]) for c in codes if unit and c in unit.items]
     total = sum((unit.items[c].score for c in codes if unit and c in unit.items), Decimal(0))
@@ -274,58 +274,58 @@ def _sheet_document(sheet, unit: UnitResult | None, codes: list[str], scheme: _S
                   "digest": signature.digest}
     data = {"round": facts, "sheet": {"section": sheet.section.code, "section_name": sheet.section.name,
                                       "unit": sheet.unit.name, "state": sheet.state, "entries": items,
-                                      "total": _text(total), "signature": signed}}
+                                      "total": text(total), "signature": signed}}
     return Document(f"{sheet.section.name} · {sheet.unit.name}", data, signature, f"/sheets/{sheet.pk}/",
                     unit=sheet.unit.name)
 
 
 def appraisal_documents(round_: Round, names: list[str] | None = None) -> list[Document]:
     """One form per appraisee of a weighted scheme: dimensions, criteria, sources, rater groups' means."""
-    result, facts, scheme = round_result(round_), round_facts(round_), _Scheme(round_.scheme)
+    result, facts, scheme = round_result(round_), round_facts(round_), SchemeNames(round_.scheme)
     signature = decided_signature(round_)
     ids = dict(round_.sheets.values_list("unit__name", "unit_id"))
     documents = []
-    for unit in _ordered(result):
+    for unit in ordered_units(result):
         if names is not None and unit.unit not in names:
             continue
         dimensions = []
         for code in scheme.children.get(None, []):
-            criteria = [_criterion(scheme, c, unit.items.get(c)) for c in scheme.children.get(code, [])]
+            criteria = [criterion(scheme, c, unit.items.get(c)) for c in scheme.children.get(code, [])]
             item = unit.items.get(code)
             dimensions.append({"code": code, "name": scheme.items[code].name,
-                               "weight": _text(scheme.items[code].weight),
-                               "score": _text(item.score) if item else "", "criteria": criteria})
+                               "weight": text(scheme.items[code].weight),
+                               "score": text(item.score) if item else "", "criteria": criteria})
         appraisee = {"name": unit.unit, "group": unit.group, "group_name": scheme.groups.get(unit.group, unit.group),
-                     "total": _text(unit.total), "rank": _text(unit.rank),
+                     "total": text(unit.total), "rank": text(unit.rank),
                   "grade": unit.grade or "", "unscored": unit.unscored}
         documents.append(Document(unit.unit, {"round": facts, "person": appraisee, "dimensions": dimensions,
-                                              "notes": [_note(n, scheme.sources) for n in unit.notes]},
-                                  signature, _unit_path(round_, ids, unit.unit), unit=unit.unit))
+                                              "notes": [flat_note(n, scheme.sources) for n in unit.notes]},
+                                  signature, unit_path(round_, ids, unit.unit), unit=unit.unit))
     return documents
 
 
-def _criterion(scheme: _Scheme, code: str, item) -> dict:
+def criterion(scheme: SchemeNames, code: str, item) -> dict:
     sources = []
     for line in (item.lines if item else ()):
         for source in line.detail.get("sources", []):
             sources.append({"source": scheme.sources.get(source["source"], source["source"]),
-                            "weight": _text(source["weight"]), "score": _mean(source["score"]),
+                            "weight": text(source["weight"]), "score": _mean(source["score"]),
                             "groups": [{"group": scheme.rater_groups.get((source["source"], g["group"]), g["group"]),
                                         "code": g["group"], "raters": g["raters"], "mean": _mean(g["mean"]),
-                                        "weight": _text(g["weight"])} for g in source["groups"]]})
+                                        "weight": text(g["weight"])} for g in source["groups"]]})
     spec = scheme.items[code]
-    return {"code": code, "name": spec.name, "weight": _text(spec.weight),
-            "score": _text(item.score) if item else "", "sources": sources}
+    return {"code": code, "name": spec.name, "weight": text(spec.weight),
+            "score": text(item.score) if item else "", "sources": sources}
 
 
-def _note(note: dict, sources: dict | None = None) -> dict:
+def flat_note(note: dict, sources: dict | None = None) -> dict:
     """A note as flat text fields: the template words it (``renormalised``, ``left_out`` or ``demoted``)."""
     moved = note.get("demoted") or {}
     names = sources or {}
     return {"item": note.get("item", ""),
             "renormalised": "、".join(names.get(s, s) for s in note.get("renormalised", [])),
             "left_out": _engine_words(note.get("left_out")), "demoted": bool(moved),
-            "grade": _text(moved.get("grade")), "to": _text(moved.get("to")),
+            "grade": text(moved.get("grade")), "to": text(moved.get("to")),
             "reason": _engine_words(moved.get("reason"))}
 
 
@@ -333,21 +333,6 @@ def _engine_words(code) -> str:
     """An engine code (``no ratings``, ``quota``) in the printed (Chinese) document's words, as the Desk names it;
     anything else as it is."""
     if not isinstance(code, str) or code not in ENGINE_CODES:
-        return _text(code)
+        return text(code)
     with translation.override(PRINT_LANGUAGE):
         return str(ENGINE_CODES[code])
-
-
-def documents_for(subject: str, round_: Round, *, unit: str | None = None,
-                  section: str | None = None) -> list[Document]:
-    """Every document a format of ``subject`` prints for the round, narrowed to one unit or section."""
-    names = [unit] if unit else None
-    if subject == Subject.UNIT_RESULT:
-        return unit_documents(round_, names)
-    if subject == Subject.APPRAISAL_FORM:
-        return appraisal_documents(round_, names)
-    if subject == Subject.SECTION_SHEET:
-        return sheet_documents(round_, section, unit)
-    if subject == Subject.SURVEY_INVITATION:
-        return []  # printed with fresh tokens from the survey's page (kaohe.printing.invitations)
-    return [ranking_document(round_)]

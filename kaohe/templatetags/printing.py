@@ -11,14 +11,17 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def print_formats(context, subject: str, round_=None, unit=None, section=None) -> list:
-    """The enabled formats in use for ``subject`` (on a unit's page also the appraisal forms), if the user
-    may print this subject; each as (format, whether it prints per unit)."""
+    """The enabled formats in use for ``subject`` (on a unit's page also the appraisal forms, and for a weighted
+    scheme the evaluation reports), if the user may print this subject; each as (format, whether it prints per
+    unit)."""
     user, unit, section = context.get("user"), unit or None, section or None
     if not round_ or user is None:
         return []
     subjects = [subject]
     if subject == Subject.UNIT_RESULT:
         subjects.append(Subject.APPRAISAL_FORM)
+        if round_.scheme.method != "points":
+            subjects.append(Subject.EVALUATION_REPORT)
     shown = [f for f in current_formats() if f.subject in subjects and f.enabled
              and can_print(user, round_, f.subject, unit=unit, section=section)]
     return [(f, f.subject in PER_UNIT) for f in shown]

@@ -9,10 +9,11 @@ from kaohe.actions.schemes import do_load_scheme
 from kaohe.actions.transitions import do_transition
 from kaohe.management.commands.load_demo import DEMO_PASSWORD
 from kaohe.management.demo import load_demo, load_demo_people, open_demo_round
-from kaohe.management.demo_weighted import DEMOS, set_demo_passwords
+from kaohe.management.demo_services import DEMOS, ROUND_DEMOS
+from kaohe.management.demo_weighted import set_demo_passwords
 from kaohe.workflow.states import Step
 
-FAMILIES = ["town", "employee", "mbo", "dept_kpi"]
+FAMILIES = ["town", "employee", "mbo", "dept_kpi", "project", "centre"]
 
 
 def load_demo_year(*families: str, year: int = 2026) -> dict:
@@ -27,6 +28,8 @@ def load_demo_year(*families: str, year: int = 2026) -> dict:
             set_demo_passwords(DEMO_PASSWORD)
         load_demo_people(DEMO_PASSWORD)
         rounds[family] = open_demo_round(scheme)
+        if rounds[family] is not None and family in ROUND_DEMOS:
+            ROUND_DEMOS[family](rounds[family])
     return rounds
 
 

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # family → the login of an assessed unit of its demo, and that unit's name
 ASSESSED = {"town": ("chengguan", "城关镇"), "employee": ("zhangsan", "张三"), "mbo": ("zhangwei", "张伟"),
-            "dept_kpi": (None, "销售部")}
+            "dept_kpi": (None, "销售部"), "project": (None, "企业数字化转型服务项目"),
+            "centre": (None, "城关镇企业综合服务中心")}
 
 
 def login(new_page, username):

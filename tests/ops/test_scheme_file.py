@@ -13,7 +13,7 @@ from kaohe.services.spec import scheme_spec
 
 pytestmark = pytest.mark.django_db
 
-FAMILIES = ["town", "employee", "mbo", "dept_kpi"]
+FAMILIES = ["town", "employee", "mbo", "dept_kpi", "project", "centre"]
 
 
 def _renamed(text: str, old: str, new: str) -> str:

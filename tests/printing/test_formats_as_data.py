@@ -18,10 +18,10 @@ def test_the_shipped_formats_are_there_once(db):
     assert do_install_shipped_formats() == []  # already installed by the migration: nothing twice
     PrintFormat.objects.all().delete()
     made = do_install_shipped_formats()
-    assert sorted(f.code for f in made) == ["announcement", "appraisal_form", "scorecard", "section_sheet",
-                                                  "survey_invitation"]
+    assert sorted(f.code for f in made) == ["announcement", "appraisal_form", "evaluation_report", "scorecard",
+                                            "section_sheet", "survey_invitation"]
     assert {f.subject for f in made} == {"unit_result", "round_ranking", "section_sheet", "appraisal_form",
-                                         "survey_invitation"}
+                                         "evaluation_report", "survey_invitation"}
 
 
 def test_editing_makes_a_new_version_and_keeps_the_old(people):

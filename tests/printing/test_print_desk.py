@@ -11,6 +11,7 @@ from rq import SimpleWorker
 from kaohe.actions.print_batches import queue
 from kaohe.models import PrintBatch, PrintFormat, PrintRecord
 from kaohe.printing.render import current_format
+from kaohe.printing.shipped import SHIPPED
 from tests.conftest import own_redis
 
 from .helpers import decide, pdf_pages, pdf_text, record_rows, squeeze
@@ -48,7 +49,7 @@ def test_the_preview_shows_the_typed_template_over_the_chosen_subject(client, ro
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     policy = response["Content-Security-Policy"]
     assert "script-src 'none'" in policy and "frame-ancestors 'self'" in policy
-    assert PrintFormat.objects.count() == 5 and not PrintRecord.objects.exists()  # a preview saves nothing
+    assert PrintFormat.objects.count() == len(SHIPPED) and not PrintRecord.objects.exists()  # a preview saves nothing
 
 
 @pytest.mark.parametrize(("template", "line"), [

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kaohe.management.demo import load_demo, load_demo_people, open_demo_round
-from kaohe.management.demo_weighted import DEMOS, set_demo_passwords
+from kaohe.management.demo_services import DEMOS, ROUND_DEMOS
+from kaohe.management.demo_weighted import set_demo_passwords
 from kaohe.management.importing import find_scheme
 
 DEMO_PASSWORD = "kaohe-demo-2026"
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             round_ = open_demo_round(scheme)
             if round_:
                 self.stdout.write(f"opened round: {round_}")
+                for line in ROUND_DEMOS.get(family, lambda _r: [])(round_):
+                    self.stdout.write(line)
             self.stdout.write(f"demo logins (DEBUG only): admin, jingban (staff), fenguan (head), zhidao "
                               f"(collector), huiyi1-3 (meeting), guancha (observer), chengguan (town), "
                               f"zhangsan, lisi, chenjing (employees), zhangwei (an MBO owner) — "

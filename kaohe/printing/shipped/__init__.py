@@ -11,6 +11,7 @@ SHIPPED = [
     ("section_sheet", "科室评分表", "section_sheet", "A4", "portrait", "县企业服务局"),
     ("appraisal_form", "员工考核表", "appraisal_form", "A4", "portrait", ""),
     ("survey_invitation", "满意度问卷调查邀请函", "survey_invitation", "A4", "portrait", "县企业服务局"),
+    ("evaluation_report", "项目评估报告", "evaluation_report", "A4", "portrait", "县企业服务局"),
 ]
 
 
