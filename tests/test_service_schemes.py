@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
+from django.db.models import Count
 
 from kaohe.actions.appraisal import do_import_measures as import_measures
 from kaohe.actions.appraisal import do_import_ratings as import_ratings
@@ -254,3 +255,33 @@ def test_an_ordinary_rating_on_the_questionnaire_source_is_refused_by_name(famil
         do_assign_raters(round_, [(group, rater, Unit.objects.get(name="某单位"))], acting_user=admin)
     assert refused.value.code == "survey_source" and source.name in str(refused.value)
     assert not round_.rating_assignments.exists()
+
+
+def test_the_centre_demo_answers_its_questionnaire_through_the_survey(admin):
+    from kaohe.management.demo_services import CENTRES, ROUND_DEMOS, load_centre_demo
+    from kaohe.management.demo_surveys import NOT_RETURNED
+    from kaohe.models import Answer, Invitation
+
+    scheme = load_scheme("centre", 2026)
+    load_centre_demo(scheme)
+    round_ = do_open_round(scheme, acting_user=admin)
+    ROUND_DEMOS["centre"](round_)
+    returned = {c: n for c, (_q, n, _s) in CENTRES.items()}
+    assert dict(Response.objects.filter(survey__round=round_).values_list("unit__name").annotate(
+        n=Count("id")).values_list("unit__name", "n")) == returned
+    assert Invitation.objects.filter(survey__round=round_).count() == sum(returned.values()) + NOT_RETURNED * 4
+    assert Invitation.objects.filter(survey__round=round_, used=True).count() == sum(returned.values())
+    assert not Rating.objects.filter(scheme=scheme, source__survey=True).exists()
+
+    result = score(scheme)
+    for centre, forms in returned.items():
+        if forms < 5:  # 经济开发区: 4 forms under the minimum of 5, 4.1 left out and 4.2 alone makes 4
+            assert "4.1" not in result.unit(centre).items
+            continue
+        # each form: (3 × overall + efficiency + manner + solved) / 6 on 4.1; the criterion is their mean
+        values = []
+        for response in Response.objects.filter(survey__round=round_, unit__name=centre):
+            points = dict(Answer.objects.filter(response=response).exclude(points=None)
+                          .values_list("question__order", "points"))
+            values.append(r(weighted((3, points[1]), (1, points[2]), (1, points[3]), (1, points[4]))))
+        assert result.unit(centre).items["4.1"].score == r(mean(*values))

@@ -85,6 +85,18 @@ def test_a_questionnaire_group_under_its_minimum_is_reported_as_not_counted(proj
     assert "受益人95计入" in flat and "项目参与人员23不足,未计入" in flat
 
 
+def test_a_project_whose_whole_questionnaire_is_short_reports_both_groups_not_counted(projects):
+    project = "专精特新企业培育项目"
+    flat = squeeze(pdf_text(do_print(current_format("evaluation_report"), projects, unit=project, acting_user=None,
+                                     base=BASE).pdf))
+    assert responses(projects, project) == {"beneficiaries": 3, "participants": 2}
+    assert "受益人35不足,未计入" in flat and "项目参与人员23不足,未计入" in flat and "合计5" in flat
+    # the questionnaire left out, the panel alone rates 1.3, 4.2 and 4.3, and the report says so
+    notes = score(projects.scheme).unit(project).notes
+    assert [n["item"] for n in notes if n.get("renormalised") == ["survey"]] == ["1.3", "4.2", "4.3"]
+    assert "1.3:缺少" in flat
+
+
 def test_a_failing_project_s_report_asks_for_then_shows_its_improvement_plan(projects, people):
     assert score(projects.scheme).unit(FAILING).grade == "不合格"
     fmt = current_format("evaluation_report")
