@@ -74,7 +74,7 @@ def answer_demo_questionnaire(round_, returned: dict[str, tuple[float, dict[str,
         return []
     questionnaire = Questionnaire.objects.filter(scheme=scheme, code=code).first() or do_create_questionnaire(
         scheme, code=code, name=name, intro=INTRO, questions=questions, acting_user=acting)
-    survey = do_open_survey(round_, questionnaire, scheme.sources.get(survey=True), name=f"{round_.name}{name}",
+    survey = do_open_survey(round_, questionnaire, scheme.sources.get(survey=True), name=f"{scheme.year}年{name}",
                             acting_user=acting)
     units = dict(Unit.objects.filter(name__in=returned).values_list("name", "id"))
     wanted = [(group, units[unit], count + NOT_RETURNED) for unit, (_q, groups) in returned.items()
