@@ -1,19 +1,25 @@
 """The key-project and service-centre schemes scored from the database, every figure worked out by hand here
-from the scheme's weights and the inputs; the questionnaire source below its minimum is left out and the
-rest renormalised, above it counted; the centres' staff competence comes from the employee appraisal."""
+from the scheme's weights and the inputs; the questionnaire source is fed by returned questionnaires only (an
+ordinary rating on it is refused), below its minimum it is left out and the rest renormalised, above it counted;
+the centres' staff competence comes from the employee appraisal."""
 
 from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
+from django.db.models import Count
 
 from kaohe.actions.appraisal import do_import_measures as import_measures
 from kaohe.actions.appraisal import do_import_ratings as import_ratings
+from kaohe.actions.rating_entry import do_assign_raters
+from kaohe.actions.rounds import do_open_round
 from kaohe.actions.schemes import do_load_scheme as load_scheme
 from kaohe.actions.staff_competence import do_import_staff_competence
+from kaohe.actions.surveys import QuestionSpec, do_create_questionnaire, do_import_paper_forms, do_open_survey
 from kaohe.actions.units import do_import_units as import_units
 from kaohe.imports.errors import ImportRejected
-from kaohe.models import Measurement
+from kaohe.models import Measurement, Membership, Rating, Response, Unit
+from kaohe.refusals import Refused
 from kaohe.services.scoring import score
 from tests.imports.helpers import csv_bytes
 
@@ -41,14 +47,47 @@ def ratings(unit: str, criterion: str, source: str, group: str, values, prefix: 
     return "".join(f"{unit},{criterion},{source},{group},{prefix}{n},{v},2026\n" for n, v in enumerate(values, 1))
 
 
+POINTS = [{"label": str(p), "points": str(p)} for p in range(50, 101, 5)]  # a choice worth what it says
+
+
+def open_questionnaire(scheme, admin):
+    """The scheme's survey in an open round: one single-choice question per criterion of its survey source,
+    answered in points, then a free-text question that is never scored."""
+    source = scheme.sources.get(survey=True)
+    questions = [QuestionSpec(f"对{c}的评价", kind="choice", criterion=c, options=tuple(POINTS))
+                 for c in source.criteria] + [QuestionSpec("意见和建议", kind="text", required=False)]
+    questionnaire = do_create_questionnaire(scheme, code="satisfaction", name="满意度问卷", questions=questions,
+                                            acting_user=admin)
+    round_ = do_open_round(scheme, acting_user=admin)
+    return do_open_survey(round_, questionnaire, source, name="满意度调查", acting_user=admin)
+
+
+def return_forms(survey, unit: str, group: str, answers: dict[str, list], admin, name: str = "forms.csv") -> None:
+    """Paper forms about ``unit``: form n answers each criterion with ``answers[criterion][n]`` points."""
+    criteria = list(answers)
+    orders = len(survey.questionnaire.questions.all())
+    lines = ["group,unit," + ",".join(str(n) for n in range(1, orders + 1))]
+    for n in range(len(answers[criteria[0]])):
+        lines.append(f"{group},{unit}," + ",".join(str(answers[c][n]) for c in criteria) + ",很好")
+    do_import_paper_forms(csv_bytes("\n".join(lines) + "\n"), name, survey, acting_user=admin)
+
+
 @pytest.fixture
-def project(db):
+def admin(django_user_model):
+    made = django_user_model.objects.create_user("admin", "admin@example.invalid", "a-Long-pass-4821", is_staff=True)
+    Membership.objects.create(user=made, role="admin")
+    return made
+
+
+@pytest.fixture
+def project(db, admin):
     scheme = load_scheme("project", 2026)
     import_units(csv_bytes("name,group\n数字化项目,project\n融资项目,project\n"), "projects.csv")
-    return scheme
+    return scheme, open_questionnaire(scheme, admin)
 
 
-def test_a_project_by_hand_with_one_questionnaire_group_under_its_minimum(project):
+def test_a_project_by_hand_with_one_questionnaire_group_under_its_minimum(project, admin):
+    project, survey_ = project
     import_measures(csv_bytes(MEASURES + "数字化项目,goal.outputs,40,44,2026-12-31\n"
                               "数字化项目,exec.milestones,8,6,2026-12-31\n数字化项目,exec.contract,24,21,2026-12-31\n"
                               "数字化项目,quality.documents,,96,2026-12-31\n"
@@ -59,9 +98,10 @@ def test_a_project_by_hand_with_one_questionnaire_group_under_its_minimum(projec
     beneficiaries = {"goal.users": [80, 90, 100, 70, 90], "service.communication": [90, 90, 80, 80, 70],
                      "service.handling": [100, 90, 90, 80, 90]}
     rows = RATINGS + "".join(ratings("数字化项目", c, "panel", "experts", list(v), "专家") for c, v in panel.items())
-    rows += "".join(ratings("数字化项目", c, "survey", "beneficiaries", v, "受益人") for c, v in beneficiaries.items())
-    rows += "".join(ratings("数字化项目", c, "survey", "participants", [60, 70], "参与人") for c in beneficiaries)
     import_ratings(csv_bytes(rows), "r.csv", project)
+    return_forms(survey_, "数字化项目", "beneficiaries", beneficiaries, admin)
+    return_forms(survey_, "数字化项目", "participants", {c: [60, 70] for c in beneficiaries}, admin, "p.csv")
+    assert Response.objects.filter(survey=survey_, unit__name="数字化项目").count() == 7
 
     letter = {"A": A, "B": B, "C": C}
     panel_mean = {c: mean(*(letter[x] for x in v)) for c, v in panel.items()}
@@ -101,10 +141,11 @@ def test_a_project_by_hand_with_one_questionnaire_group_under_its_minimum(projec
     assert survey_used["short"] == [{"group": "participants", "raters": 2, "minimum": 3}]
 
 
-def test_a_project_whose_questionnaire_is_under_every_minimum_is_scored_by_the_panel_alone(project):
+def test_a_project_whose_questionnaire_is_under_every_minimum_is_scored_by_the_panel_alone(project, admin):
+    project, survey = project
     rows = RATINGS + ratings("融资项目", "goal.users", "panel", "experts", "BBC", "专家")
-    rows += ratings("融资项目", "goal.users", "survey", "beneficiaries", [100, 100, 100, 100], "受益人")
     import_ratings(csv_bytes(rows), "r.csv", project)
+    return_forms(survey, "融资项目", "beneficiaries", {c: [100] * 4 for c in survey.source.criteria}, admin)
     result = score(project).unit("融资项目")
     only_panel = r(mean(B, B, C))  # 80: the questionnaire's 4 forms are under its 5, so its 60 % is renormalised
     assert result.items["1.3"].score == only_panel == D(80)
@@ -113,7 +154,7 @@ def test_a_project_whose_questionnaire_is_under_every_minimum_is_scored_by_the_p
 
 
 @pytest.fixture
-def centre(db):
+def centre(db, admin):
     employees = load_scheme("employee", 2026)
     import_units(csv_bytes("name,group\n张三,kefu\n李四,kefu\n王芳,kefu\n赵磊,kefu\n"), "people.csv")
     # one quarterly rating each: the composite is that rating (every other criterion renormalised away)
@@ -122,11 +163,11 @@ def centre(db):
                    employees)
     scheme = load_scheme("centre", 2026)
     import_units(csv_bytes("name,group\n城关中心,centre\n"), "centres.csv")
-    return scheme, employees
+    return scheme, employees, open_questionnaire(scheme, admin)
 
 
-def test_a_centre_by_hand_with_the_questionnaire_under_then_over_its_minimum(centre):
-    scheme, employees = centre
+def test_a_centre_by_hand_with_the_questionnaire_under_then_over_its_minimum(centre, admin):
+    scheme, employees, survey = centre
     import_measures(csv_bytes(MEASURES + "城关中心,quality.on_time,600,570,2026-12-31\n"
                               "城关中心,quality.days,5,4,2026-12-31\n城关中心,results.projects,12,13,2026-12-31\n"
                               "城关中心,results.solved,80,72,2026-12-31\n"
@@ -134,8 +175,8 @@ def test_a_centre_by_hand_with_the_questionnaire_under_then_over_its_minimum(cen
     panel = {"quality.manner": "AB", "results.plan": "BC", "org.hr": "AA", "org.finance": "BB",
              "org.information": "CB"}
     rows = RATINGS + "".join(ratings("城关中心", c, "panel", "panel", list(v), "考评") for c, v in panel.items())
-    rows += ratings("城关中心", "satisfaction.survey", "survey", "enterprises", [80, 90, 70, 100], "企业")
     import_ratings(csv_bytes(rows), "r.csv", scheme)
+    return_forms(survey, "城关中心", "enterprises", {"satisfaction.survey": [80, 90, 70, 100]}, admin)
     outcome = do_import_staff_competence(csv_bytes("centre,person\n城关中心,张三\n城关中心,李四\n城关中心,王芳\n"),
                                          "staff.csv", scheme, employee_scheme=employees)
     assert outcome.created == 1
@@ -163,8 +204,7 @@ def test_a_centre_by_hand_with_the_questionnaire_under_then_over_its_minimum(cen
     assert "4.1" not in result.items
 
     # the fifth form arrives: 4.1 = (80 + 90 + 70 + 100 + 85) / 5 = 85, and 4 = (70 × 85 + 30 × 95) / 100 = 88
-    import_ratings(csv_bytes(RATINGS + "城关中心,satisfaction.survey,survey,enterprises,企业5,85,2026\n"), "r5.csv",
-                   scheme)
+    return_forms(survey, "城关中心", "enterprises", {"satisfaction.survey": [85]}, admin, "fifth.csv")
     dims["4"] = r(weighted((70, mean(80, 90, 70, 100, 85)), (30, D(95))))
     assert dims["4"] == D(88)
     again = score(scheme).unit("城关中心")
@@ -174,7 +214,7 @@ def test_a_centre_by_hand_with_the_questionnaire_under_then_over_its_minimum(cen
 
 
 def test_a_bad_staff_file_names_every_bad_row_and_writes_nothing(centre):
-    scheme, employees = centre
+    scheme, employees, _survey = centre
     data = csv_bytes("centre,person\n城关中心,张三\n城关中心,无名氏\n别的中心,李四\n城关中心,张三\n")
     with pytest.raises(ImportRejected) as rejected:
         do_import_staff_competence(data, "staff.csv", scheme, employee_scheme=employees)
@@ -191,3 +231,57 @@ def test_every_panel_rating_needs_its_note_and_a_questionnaire_answer_none(famil
     panel = scheme.sources.get(code="panel").groups.get()
     assert all(needs_note(panel, D(points)) for points in scheme.rating_scale.values())  # A 95 … D 50
     assert not any(needs_note(group, D(0)) for group in scheme.sources.get(code="survey").groups.all())
+
+
+@pytest.mark.parametrize("family", ["project", "centre"])
+def test_an_ordinary_rating_on_the_questionnaire_source_is_refused_by_name(family, admin, django_user_model):
+    scheme = load_scheme(family, 2026)
+    import_units(csv_bytes(f"name,group\n某单位,{family}\n"), "units.csv")
+    source = scheme.sources.get(survey=True)
+    criterion, group = source.criteria[0], source.groups.first()
+    panel = scheme.sources.get(code="panel")
+    rows = RATINGS + f"某单位,{panel.criteria[0]},panel,{panel.groups.get().code},甲,A,2026\n"
+    rows += f"某单位,{criterion},{source.code},{group.code},问卷1,90,2026\n"
+    with pytest.raises(ImportRejected) as rejected:
+        import_ratings(csv_bytes(rows), "r.csv", scheme)
+    assert [(e.line, e.column, e.value, e.code) for e in rejected.value.errors] == [
+        (3, "source", source.code, "survey_source")]
+    assert source.code in str(rejected.value.errors[0])
+    assert not Rating.objects.filter(scheme=scheme).exists()  # the good panel row is not written either
+
+    rater = django_user_model.objects.create_user("rater", "rater@example.invalid", "a-Long-pass-4821")
+    round_ = do_open_round(scheme, acting_user=admin)
+    with pytest.raises(Refused) as refused:
+        do_assign_raters(round_, [(group, rater, Unit.objects.get(name="某单位"))], acting_user=admin)
+    assert refused.value.code == "survey_source" and source.name in str(refused.value)
+    assert not round_.rating_assignments.exists()
+
+
+def test_the_centre_demo_answers_its_questionnaire_through_the_survey(admin):
+    from kaohe.management.demo_services import CENTRES, ROUND_DEMOS, load_centre_demo
+    from kaohe.management.demo_surveys import NOT_RETURNED
+    from kaohe.models import Answer, Invitation
+
+    scheme = load_scheme("centre", 2026)
+    load_centre_demo(scheme)
+    round_ = do_open_round(scheme, acting_user=admin)
+    ROUND_DEMOS["centre"](round_)
+    returned = {c: n for c, (_q, n, _s) in CENTRES.items()}
+    assert dict(Response.objects.filter(survey__round=round_).values_list("unit__name").annotate(
+        n=Count("id")).values_list("unit__name", "n")) == returned
+    assert Invitation.objects.filter(survey__round=round_).count() == sum(returned.values()) + NOT_RETURNED * 4
+    assert Invitation.objects.filter(survey__round=round_, used=True).count() == sum(returned.values())
+    assert not Rating.objects.filter(scheme=scheme, source__survey=True).exists()
+
+    result = score(scheme)
+    for centre, forms in returned.items():
+        if forms < 5:  # 经济开发区: 4 forms under the minimum of 5, 4.1 left out and 4.2 alone makes 4
+            assert "4.1" not in result.unit(centre).items
+            continue
+        # each form: (3 × overall + efficiency + manner + solved) / 6 on 4.1; the criterion is their mean
+        values = []
+        for response in Response.objects.filter(survey__round=round_, unit__name=centre):
+            points = dict(Answer.objects.filter(response=response).exclude(points=None)
+                          .values_list("question__order", "points"))
+            values.append(r(weighted((3, points[1]), (1, points[2]), (1, points[3]), (1, points[4]))))
+        assert result.unit(centre).items["4.1"].score == r(mean(*values))

@@ -41,6 +41,9 @@ def _check_open(assignment, acting_user, today: date) -> None:
     if assignment.round.state != RoundState.OPEN:
         raise Refused("round_not_open", _("The round %(round)s is no longer open for ratings."),
                       round=assignment.round.name)
+    if assignment.group.source.survey:
+        raise Refused("survey_source", _("%(source)s is answered only through its questionnaire, not by "
+                                         "assigned raters."), source=assignment.group.source.name)
     deadline = assignment.group.deadline
     if deadline is not None and today > deadline:
         raise Refused("rating_deadline_passed", _("Ratings for %(group)s were due by %(deadline)s; the deadline "
@@ -136,6 +139,9 @@ def do_assign_raters(round_, assignments, *, acting_user) -> int:
     for group, rater, ratee in assignments:
         if group.source.scheme_id != round_.scheme_id:
             raise Refused("group_of_other_scheme", _("%(group)s belongs to another scheme."), group=group.name)
+        if group.source.survey:
+            raise Refused("survey_source", _("%(source)s is answered only through its questionnaire, not by "
+                                             "assigned raters."), source=group.source.name)
         speaks_for_ratee = rater.memberships.filter(role="unit", unit=ratee).exists()
         if speaks_for_ratee != (group.code == SELF_GROUP):
             raise Refused("rates_self", _("A person rates themselves only in a self-appraisal, and a "

@@ -1,13 +1,15 @@
-"""Surveys: opening one, inviting respondents (one single-use token each), answers online and on paper, and
-new questionnaire versions. An answer keeps the unit, the invitation group and the day, nothing about who
-answered; the invitation is only marked used."""
+"""Surveys: writing a questionnaire, opening a survey, inviting respondents (one single-use token each), answers
+online and on paper, and new questionnaire versions. An answer keeps the unit, the invitation group and the day,
+nothing about who answered; the invitation is only marked used."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +55,49 @@ class AnswersRejected(Refused):
 def _check_manager(acting_user) -> None:
     if not can_manage_surveys(acting_user):
         raise NotAllowed("not_allowed_surveys", _("Only the administrator or the collecting section runs surveys."))
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """One question to write: ``criterion`` is the code of the rated rule it scores (empty: not scored)."""
+
+    text: str
+    kind: str = "rating"
+    criterion: str = ""
+    weight: Decimal = Decimal(1)
+    required: bool = True
+    options: tuple[dict, ...] = ()
+
+
+@transaction.atomic
+def do_create_questionnaire(scheme, *, code: str, name: str, questions: list[QuestionSpec], intro: str = "",
+                            letters: bool = False, acting_user) -> Questionnaire:
+    """A new questionnaire of ``scheme``, version 1, its questions numbered in the order given."""
+    if not can_edit_scheme(acting_user):
+        raise NotAllowed("admin_only", _("Only an administrator changes this."))
+    if Questionnaire.objects.filter(scheme=scheme, code=code).exists():
+        raise Refused("questionnaire_exists", _("%(scheme)s already has a questionnaire %(code)s."),
+                      scheme=scheme.code, code=code)
+    if not questions:
+        raise Refused("questionnaire_empty", _("The questionnaire %(name)s has no questions."), name=name)
+    rules = {r.code: r for r in scheme.rules.all()}
+    made = Questionnaire.objects.create(scheme=scheme, code=code, name=name, intro=intro, letters=letters)
+    for order, spec in enumerate(questions, 1):
+        rule = rules.get(spec.criterion) if spec.criterion else None
+        if spec.criterion and rule is None:
+            raise Refused("unknown_criterion", _("%(criterion)s is not a criterion of %(scheme)s."),
+                          criterion=spec.criterion, scheme=scheme.code)
+        question = Question(questionnaire=made, order=order, text=spec.text, kind=spec.kind, rule=rule,
+                            weight=spec.weight, required=spec.required, options=list(spec.options))
+        try:
+            question.full_clean()
+        except ValidationError as exc:
+            raise Refused("bad_question", _("Question %(n)s: %(why)s"), n=order,
+                          why=" ".join(exc.messages)) from None
+        question.save()
+    audit(acting_user, "questionnaire.create", scheme=scheme, target=made,
+          after={"code": code, "questions": len(questions)})
+    return made
 
 
 @transaction.atomic

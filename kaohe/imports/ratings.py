@@ -80,6 +80,9 @@ def validate_ratings(data: bytes, filename: str, scheme: Scheme) -> list[tuple]:
         group = fold(cells.get("group", "")) or "all"
         if source is None:
             fail("source", "unknown_source", _("expected one of %(expected)s") % {"expected": ", ".join(known.sources)})
+        elif source.survey:
+            fail("source", "survey_source", _("%(source)s is answered only through its questionnaire: import the "
+                                              "returned forms to its survey") % {"source": source.code})
         else:
             if criterion in known.rules and source.criteria and criterion not in source.criteria:
                 fail("criterion", "not_rated_by_source", _("%(source)s rates only %(criteria)s") % {

@@ -1,6 +1,6 @@
 """Demo data for the key-project and service-centre schemes: one county's projects and centres, generated
-deterministically and fed through the real importers and actions. The questionnaire sources are filled with
-ordinary ratings, as if the paper questionnaires had been imported."""
+deterministically and fed through the real importers and actions. The questionnaire sources are answered in
+the demo round, through the survey of each scheme's questionnaire (see ``demo_surveys``)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from kaohe.actions.units import do_import_units as import_units
 from kaohe.models import Scheme, SiteReview, Unit
 
 from .demo import _csv
+from .demo_surveys import answer_demo_questionnaire
 from .demo_weighted import DEMOS as WEIGHTED_DEMOS
 from .demo_weighted import STAFF, load_employee_demo
 
@@ -52,11 +53,6 @@ def _letter(rnd: random.Random, quality: float) -> str:
     return LETTERS[min(3, max(0, round(rnd.gauss(quality, 0.6))))]
 
 
-def _points(rnd: random.Random, quality: float) -> str:
-    """A questionnaire's 0–100 answer around the unit's quality."""
-    return str(max(40, min(100, round(rnd.gauss(96 - quality * 14, 6)))))
-
-
 def _reached(rnd: random.Random, target: int, best: float, worst: float, quality: float) -> str:
     share = best - (best - worst) * min(quality, 3) / 3 + rnd.uniform(-0.03, 0.03)
     return str(max(0, round(target * share)))
@@ -83,17 +79,11 @@ def load_project_demo(scheme: Scheme, seed: int = 2026) -> list[str]:
     said.append(import_measures(_csv(measures), "demo-project-measures.csv", scheme).summary())
 
     panel = scheme.sources.get(code="panel").criteria
-    survey = scheme.sources.get(code="survey").criteria
     rows = [["ratee", "criterion", "source", "group", "rater", "rating", "period"]]
-    for project, (quality, beneficiaries, participants) in PROJECTS.items():
+    for project, (quality, _b, _p) in PROJECTS.items():
         for rule in panel:
             for expert in EXPERTS:
                 rows.append([project, rule, "panel", "experts", expert, _letter(rnd, quality), str(year)])
-        for group, answering in (("beneficiaries", beneficiaries), ("participants", participants)):
-            for n in range(1, answering + 1):
-                for rule in survey:
-                    rows.append([project, rule, "survey", group, f"问卷-{group[0]}{n:03d}", _points(rnd, quality),
-                                 str(year)])
     said.append(import_ratings(_csv(rows), "demo-project-ratings.csv", scheme).summary())
 
     if not SiteReview.objects.filter(scheme=scheme).exists():
@@ -143,13 +133,10 @@ def load_centre_demo(scheme: Scheme, seed: int = 2026) -> list[str]:
     said.append(import_measures(_csv(measures), "demo-centre-measures.csv", scheme).summary())
 
     rows = [["ratee", "criterion", "source", "group", "rater", "rating", "period"]]
-    for centre, (quality, enterprises, _staff) in CENTRES.items():
+    for centre, (quality, _e, _staff) in CENTRES.items():
         for rule in scheme.sources.get(code="panel").criteria:
             for member in ("考评组甲", "考评组乙", "考评组丙"):
                 rows.append([centre, rule, "panel", "panel", member, _letter(rnd, quality), str(year)])
-        for n in range(1, enterprises + 1):
-            rows.append([centre, "satisfaction.survey", "survey", "enterprises", f"企业问卷-{n:03d}",
-                         _points(rnd, quality), str(year)])
     said.append(import_ratings(_csv(rows), "demo-centre-ratings.csv", scheme).summary())
 
     # 业务能力: the centres' staff are appraised under the employee scheme of the same year
@@ -161,5 +148,23 @@ def load_centre_demo(scheme: Scheme, seed: int = 2026) -> list[str]:
     return said
 
 
+def answer_project_questionnaires(round_) -> list[str]:
+    """The beneficiaries and participants return their questionnaires in the demo round."""
+    return answer_demo_questionnaire(round_, {
+        project: (quality, {"beneficiaries": beneficiaries, "participants": participants})
+        for project, (quality, beneficiaries, participants) in PROJECTS.items()})
+
+
+def answer_centre_questionnaires(round_) -> list[str]:
+    """The enterprises return their questionnaires in the demo round."""
+    return answer_demo_questionnaire(round_, {centre: (quality, {"enterprises": enterprises})
+                                              for centre, (quality, enterprises, _s) in CENTRES.items()})
+
+
+def project_round_demo(round_) -> list[str]:
+    return answer_project_questionnaires(round_) + write_project_findings(round_)
+
+
 DEMOS = {**WEIGHTED_DEMOS, "project": load_project_demo, "centre": load_centre_demo}
-ROUND_DEMOS = {"project": write_project_findings}  # demo content that belongs to the opened round
+# demo content that belongs to the opened round
+ROUND_DEMOS = {"project": project_round_demo, "centre": answer_centre_questionnaires}
