@@ -545,8 +545,9 @@ def can_manage_surveys(user) -> bool:
 
 def survey_units_seen(user, survey) -> frozenset[int] | None:
     """Which units' survey results the user sees: None for every unit (the bureau, but not the observer), the
-    units they speak for (aggregates and comments only), or none at all."""
+    units they speak for once the round is published (aggregates and comments only), or none at all."""
     r = roles(user)
     if r.admin or r.collector or r.meeting or r.staff_sections or r.head_sections:
         return None
-    return r.units
+    # a unit reads what was said of it with its result: once the round is published, as its score
+    return r.units if survey.round.published else frozenset()

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kaohe.actions.records import do_save_record
 from kaohe.actions.schemes import do_load_scheme
 from kaohe.actions.surveys import do_answer_survey, do_import_paper_forms, do_new_questionnaire_version
 from kaohe.imports.errors import ImportRejected
-from kaohe.models import Invitation, Membership, Question, Questionnaire, RatingSource, Response, SurveyScore
+from kaohe.models import Invitation, Membership, Question, Questionnaire, RatingSource, Response, Round, SurveyScore
 from kaohe.refusals import Refused
 from kaohe.services.scheme_yaml import export_scheme
 from tests.conftest import fresh
@@ -61,6 +62,8 @@ def test_the_unit_sees_its_own_aggregates_and_comments_and_no_identity(survey, t
     do_answer_survey(zhang_tokens[1], answers(questions, q1="3", q2="no", q3="慢"))
     do_answer_survey(li_tokens[0], answers(questions, q1="1", q2="no", q4="李四办事拖拉"))
     zhang = django_user_model.objects.get(username="zhangsan")
+    assert logged_in(zhang).get(f"/surveys/{survey.pk}/").status_code == 404  # not before its result is out
+    Round.objects.filter(pk=survey.round_id).update(published_at=timezone.now())
     page = logged_in(zhang).get(f"/surveys/{survey.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
