@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.doctype.ledger import row_identity
+from kaohe.doctype.ledger import entry_label, row_identity
 from kaohe.imports.errors import ImportRejected, RowError
 from kaohe.imports.fields import fingerprint
 from kaohe.imports.ledger import LedgerRow, LedgerValidator, validate_ledger
@@ -56,9 +56,11 @@ def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> 
             for row in rows if not can_record(acting_user, sections[row.rule_id])]
 
 
-def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None) -> list[RowError]:
-    """Rows that would change what a submitted or signed sheet covers; ``units``: the rows' units, when few."""
-    book = LockBook(scheme, units)
+def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None, *,
+                  book: LockBook | None = None) -> list[RowError]:
+    """Rows that would change what a submitted or signed sheet covers; ``units``: the rows' units, when few;
+    ``book``: the locks, when the caller has read them already."""
+    book = book or LockBook(scheme, units)
     if book.empty:
         return []
     found = []
@@ -90,7 +92,8 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
     if binary:  # refused before any lookup: PostgreSQL cannot even compare text holding a NUL byte
         raise EntryRejected(binary)
     # One row: look up its unit and rule only, not every unit and rule as an import does.
-    row = LedgerValidator(scheme, unit=given["unit"], rule=given["rule"]).row(1, given, errors)
+    validator = LedgerValidator(scheme, unit=given["unit"], rule=given["rule"])
+    row = validator.row(1, given, errors)
     if row is None and not any(e.column == "rule" for e in errors):
         rule = Rule.objects.filter(scheme=scheme, code=cells.get("rule", "")).values_list(
             "indicator__section_id", flat=True).first()
@@ -103,10 +106,11 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
         except ValidationError as exc:
             errors.append(RowError(1, "evidence", upload.name, "bad_file", exc.messages[0]))
     if row is not None:
-        sections = _sections(scheme, [row.rule_id])
+        sections = validator.sections()
         if section_problems([row], sections, acting_user):
             raise NotAllowed("other_section", _("This rule belongs to another section."))
-        locked = lock_problems(scheme, [row], sections, [row.unit_id])
+        book = LockBook(scheme, [row.unit_id])
+        locked = lock_problems(scheme, [row], sections, book=book)
         if locked:
             raise Refused(locked[0].code, locked[0].message)
     if errors:
@@ -118,9 +122,12 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
         Evidence.objects.create(entry=entry, file=upload, original_name=upload.name[:255], size=upload.size,
                                 kind=kind, uploaded_by=acting_user)
     absorb_ledger_rows(scheme, [(row.unit_id, row.rule_id, row.date, row.quantity, row.points)], entry.pk)
-    audit(acting_user, "ledger.add", scheme=scheme, target=entry,
+    # The unit's name and the rule's code are the ones just looked up: naming the row needs no query.
+    audit(acting_user, "ledger.add", scheme=scheme, target=entry_label(row.key[0], row.key[1], entry.quantity,
+                                                                       entry.date),
           after={**{c: cells.get(c, "") for c in ENTRY_COLUMNS}, "id": entry.pk, "evidence": len(kinds)})
-    _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id])})
+    if book.rounds:  # sheets belong to running rounds: without one there is nothing to bump
+        _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id])})
     return entry
 
 

@@ -34,6 +34,11 @@ def row_identity(unit_id: int, rule_id: int, day: date, quantity: Decimal, point
 MONEY = {"max_digits": 20, "decimal_places": 4}
 
 
+def entry_label(unit: str, rule_code: str, quantity, day) -> str:
+    """How a ledger row names itself (in the audit trail too), from values a writer already holds."""
+    return f"{unit} {rule_code} ×{quantity} ({day})"
+
+
 class ImportBatch(models.Model):
     """One accepted import file; its fingerprint makes re-importing the same rows a no-op."""
 
@@ -96,7 +101,7 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("ledger")
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.rule.code} ×{self.quantity} ({self.date})"
+        return entry_label(str(self.unit), self.rule.code, self.quantity, self.date)
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
