@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from kaohe.models import LedgerEntry, RuleTotal, Scheme, ScoreState, Standing
 from kaohe.scoring import AsOf, Method, SchemeSpec, UnitResult, score_scheme
@@ -42,7 +43,7 @@ _UPSERT_TAIL = {
 
 def absorb_ledger_rows(scheme: Scheme, rows: Iterable[LedgerFact], newest_id: int) -> None:
     """Bring the totals and standings up to date with ledger rows just written (``newest_id``: the highest id)."""
-    state = ScoreState.objects.select_for_update().filter(scheme=scheme).first()
+    state = _locked_state(scheme.pk)
     if state is None:
         rebuild_scores(scheme)  # never built: build from the whole ledger once, these rows included
         return
@@ -75,7 +76,7 @@ def absorb_entries(entries: list[LedgerEntry]) -> None:
 
 def refresh_standings(scheme: Scheme, from_month: int = 1) -> None:
     """Re-score every unit from the stored totals, e.g. after new economic figures for ``from_month``."""
-    state = ScoreState.objects.select_for_update().filter(scheme=scheme).first()
+    state = _locked_state(scheme.pk)
     if state is None:
         return  # nothing stored yet; the first ledger write or ``score --recompute`` builds it all
     _restand(scheme, state, None, from_month)
@@ -98,6 +99,32 @@ def rebuild_scores(scheme: Scheme, months: Iterable[int] = ()) -> ScoreState:
     _rebuild_totals(scheme)
     _restand(scheme, state, None, 1, rebuild=True)
     return state
+
+
+def _locked_state(scheme_id: int) -> ScoreState | None:
+    """The scheme's stored state, locked until the transaction ends; every write asks, so in plain SQL."""
+    locking = "" if connection.vendor == "sqlite" else " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT inputs, ledger_high, months FROM {ScoreState._meta.db_table} WHERE scheme_id = %s"
+                       f"{locking}", [scheme_id])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    state = ScoreState(scheme_id=scheme_id, inputs=found[0], ledger_high=found[1], months=found[2])
+    state._state.adding = False
+    return state
+
+
+def _save_state(state: ScoreState) -> None:
+    if state._state.adding:
+        state.save()
+        return
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {ScoreState._meta.db_table} SET inputs = %s, ledger_high = %s, months = %s, "
+                       "built_at = %s WHERE scheme_id = %s",
+                       [state.inputs, state.ledger_high, state.months, ops.adapt_datetimefield_value(timezone.now()),
+                        state.scheme_id])
 
 
 def _scaled(value: Decimal | int | None) -> int:
@@ -151,7 +178,7 @@ def _restand(scheme: Scheme, state: ScoreState, unit_ids: set[int] | None, from_
     if mark != state.inputs:
         rebuild, unit_ids, from_month = True, None, 1  # rules, units or figures changed: score everyone again
     state.inputs = mark
-    state.save()
+    _save_state(state)
     if scheme.method != Method.POINTS:
         return  # only points schemes are scored from the ledger
     spec, rule_codes = spec_for(scheme, mark), rule_codes_for(scheme, mark)
