@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
@@ -25,8 +26,9 @@ QUANTITY_REQUIRED = {Kind.TIERED, Kind.PROPORTIONAL, Kind.COUNT_THRESHOLD}
 LIMITS = {column: column_limits(LedgerEntry, column) for column in ("quantity", "points")}  # DECIMAL(14,4)
 
 
-@dataclass(frozen=True)
-class LedgerRow:
+class LedgerRow(NamedTuple):
+    """One checked row; a named tuple, as a file makes a hundred thousand of them."""
+
     unit_id: int
     rule_id: int
     quantity: Decimal
