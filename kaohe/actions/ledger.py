@@ -266,13 +266,15 @@ def _insert(rows: list[tuple[LedgerRow, str]], scheme_id: int, batch_id: int, us
     verb, tail = _IGNORING[connection.vendor]
     sql = (
         f"{verb} {table} (scheme_id, unit_id, rule_id, quantity, points, date, note, batch_id, "
-        "reverses_id, created_at, created_by_id, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)"
+        "reverses_id, created_at, created_by_id, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         f"{tail}"
     )
+    # Placeholders only, no literal NULL: mysqlclient then sends each chunk as one multi-row INSERT rather than
+    # a statement per row.
     params = [
         (scheme_id, r.unit_id, r.rule_id, ops.adapt_decimalfield_value(r.quantity, 14, 4),
          ops.adapt_decimalfield_value(r.points, 14, 4) if r.points is not None else None,
-         ops.adapt_datefield_value(r.date), r.note, batch_id, now, user_id, identity)
+         ops.adapt_datefield_value(r.date), r.note, batch_id, None, now, user_id, identity)
         for r, identity in rows
     ]
     written = 0
