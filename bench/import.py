@@ -72,10 +72,11 @@ def main() -> None:
     params = []
     for line in text:
         unit, rule, quantity, _points, day, note = line.split(",")
-        params.append((scheme.pk, units[unit], rules[rule], quantity, None, day, note, now))
+        params.append((scheme.pk, units[unit], rules[rule], quantity, None, day, note, None, None, now, None))
+    # Placeholders only: with a literal NULL among them mysqlclient would send one statement per row.
     sql = (f"INSERT INTO {LedgerEntry._meta.db_table} (scheme_id, unit_id, rule_id, quantity, points, date, note, "
            "batch_id, reverses_id, created_at, created_by_id) "
-           "VALUES (%s, %s, %s, %s, %s, %s, %s, NULL, NULL, %s, NULL)")
+           "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         for at in range(0, len(params), 5000):

@@ -17,13 +17,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
-from kaohe.models import LedgerEntry, RuleTotal, Scheme, ScoreState, Standing, Unit
+from kaohe.models import LedgerEntry, RuleTotal, Scheme, ScoreState, Standing
 from kaohe.scoring import AsOf, Method, SchemeSpec, UnitResult, score_scheme
 from kaohe.scoring.batch import collector_paused
 from kaohe.scoring.ranking import group_slots, tie_key
 from kaohe.scoring.serial import unit_to_data
-from kaohe.services.aggregates import YEAR_END, inputs_mark, ledger_high, month_of, spec_for
+from kaohe.services.aggregates import YEAR_END, inputs_mark, ledger_high, month_of, rule_codes_for, spec_for
 from kaohe.services.scoring import SCALE, load_facts, month_end
 
 from .audit import audit
@@ -42,7 +43,7 @@ _UPSERT_TAIL = {
 
 def absorb_ledger_rows(scheme: Scheme, rows: Iterable[LedgerFact], newest_id: int) -> None:
     """Bring the totals and standings up to date with ledger rows just written (``newest_id``: the highest id)."""
-    state = ScoreState.objects.select_for_update().filter(scheme=scheme).first()
+    state = _locked_state(scheme.pk)
     if state is None:
         rebuild_scores(scheme)  # never built: build from the whole ledger once, these rows included
         return
@@ -75,7 +76,7 @@ def absorb_entries(entries: list[LedgerEntry]) -> None:
 
 def refresh_standings(scheme: Scheme, from_month: int = 1) -> None:
     """Re-score every unit from the stored totals, e.g. after new economic figures for ``from_month``."""
-    state = ScoreState.objects.select_for_update().filter(scheme=scheme).first()
+    state = _locked_state(scheme.pk)
     if state is None:
         return  # nothing stored yet; the first ledger write or ``score --recompute`` builds it all
     _restand(scheme, state, None, from_month)
@@ -103,6 +104,32 @@ def rebuild_scores(scheme: Scheme, months: Iterable[int] = (), progress=None) ->
     if progress is not None:
         progress(2, 2)
     return state
+
+
+def _locked_state(scheme_id: int) -> ScoreState | None:
+    """The scheme's stored state, locked until the transaction ends; every write asks, so in plain SQL."""
+    locking = "" if connection.vendor == "sqlite" else " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT inputs, ledger_high, months FROM {ScoreState._meta.db_table} WHERE scheme_id = %s"
+                       f"{locking}", [scheme_id])
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    state = ScoreState(scheme_id=scheme_id, inputs=found[0], ledger_high=found[1], months=found[2])
+    state._state.adding = False
+    return state
+
+
+def _save_state(state: ScoreState) -> None:
+    if state._state.adding:
+        state.save()
+        return
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {ScoreState._meta.db_table} SET inputs = %s, ledger_high = %s, months = %s, "
+                       "built_at = %s WHERE scheme_id = %s",
+                       [state.inputs, state.ledger_high, state.months, ops.adapt_datetimefield_value(timezone.now()),
+                        state.scheme_id])
 
 
 def _scaled(value: Decimal | int | None) -> int:
@@ -156,20 +183,20 @@ def _restand(scheme: Scheme, state: ScoreState, unit_ids: set[int] | None, from_
     if mark != state.inputs:
         rebuild, unit_ids, from_month = True, None, 1  # rules, units or figures changed: score everyone again
     state.inputs = mark
-    state.save()
+    _save_state(state)
     if scheme.method != Method.POINTS:
         return  # only points schemes are scored from the ledger
-    spec = spec_for(scheme, mark)
-    chosen = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
-    ids = dict(chosen.values_list("name", "id"))
-    names = None if unit_ids is None else sorted(ids)
+    spec, rule_codes = spec_for(scheme, mark), rule_codes_for(scheme, mark)
+    chosen = None if unit_ids is None else sorted(unit_ids)
     with collector_paused():
         for month in _months(state.months):
             if month < from_month:
                 continue
             as_of = AsOf(scheme.year, month)
-            facts = load_facts(scheme, as_of, explain=False, units=names, stored=True, checked=False, spec=spec)
+            facts = load_facts(scheme, as_of, explain=False, unit_ids=chosen, stored=True, checked=False, spec=spec,
+                               rule_codes=rule_codes)
             units = score_scheme(spec, facts.units, facts.tallies, facts.figures, as_of, with_lines=False).units
+            ids = facts.ids
             rows = [_standing(scheme, spec, month, ids[u.unit], u) for u in units]
             if rebuild:
                 Standing.objects.filter(scheme=scheme, month=month).delete()
@@ -209,21 +236,38 @@ def _standing(scheme: Scheme, spec: SchemeSpec, month: int, unit_id: int, unit: 
 
 def _rewrite(rows: list[Standing]) -> list[tuple | None]:
     """Update each unit's standing in place (insert the new ones). Per row: (old key, new key) when it stayed
-    ranked in its group, UNRANKED when it stayed unranked (vetoed) in its group, else None."""
+    ranked in its group, UNRANKED when it stayed unranked (vetoed) in its group, else None.
+
+    One read of the old standings and one batch of updates, however many units changed.
+    """
+    if not rows:
+        return []
+    table, key, grp = Standing._meta.db_table, connection.ops.quote_name("key"), connection.ops.quote_name("group")
+    scheme_id, month = rows[0].scheme_id, rows[0].month
+    where = "scheme_id = %s AND month = %s AND unit_id"
+    before: dict[int, tuple] = {}
+    with connection.cursor() as cursor:
+        ids = [row.unit_id for row in rows]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            cursor.execute(f"SELECT unit_id, {grp}, eligible, {key} FROM {table} WHERE {where} "
+                           f"IN ({', '.join(['%s'] * len(chunk))})", [scheme_id, month, *chunk])
+            before.update((unit_id, (group, bool(ok), old)) for unit_id, group, ok, old in cursor.fetchall())
+        total, result = Standing._meta.get_field("total"), Standing._meta.get_field("result")
+        updates = [(row.group, row.eligible, total.get_db_prep_save(row.total, connection), row.key,
+                    result.get_db_prep_save(row.result, connection), scheme_id, month, row.unit_id)
+                   for row in rows if row.unit_id in before]
+        if updates:
+            cursor.executemany(f"UPDATE {table} SET {grp} = %s, eligible = %s, total = %s, {key} = %s, result = %s "
+                               f"WHERE {where} = %s", updates)
+    Standing.objects.bulk_create([row for row in rows if row.unit_id not in before], batch_size=500)
     moved = []
     for row in rows:
-        before = (Standing.objects.filter(scheme_id=row.scheme_id, month=row.month, unit_id=row.unit_id)
-                  .values_list("group", "eligible", "key").first())
-        if before is None:
-            row.save()
-            moved.append(None)
-            continue
-        Standing.objects.filter(scheme_id=row.scheme_id, month=row.month, unit_id=row.unit_id).update(
-            group=row.group, eligible=row.eligible, total=row.total, key=row.key, result=row.result)
-        if before[0] != row.group or before[1] != row.eligible:
+        old = before.get(row.unit_id)
+        if old is None or old[0] != row.group or old[1] != row.eligible:
             moved.append(None)
         else:
-            moved.append((before[2], row.key) if row.eligible else UNRANKED)
+            moved.append((old[2], row.key) if row.eligible else UNRANKED)
     return moved
 
 

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.doctype.ledger import row_identity
+from kaohe.doctype.ledger import entry_label, row_identities
 from kaohe.imports.errors import ImportRejected, RowError
 from kaohe.imports.fields import fingerprint
 from kaohe.imports.ledger import LedgerRow, LedgerValidator, validate_ledger
@@ -56,9 +56,11 @@ def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> 
             for row in rows if not can_record(acting_user, sections[row.rule_id])]
 
 
-def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None) -> list[RowError]:
-    """Rows that would change what a submitted or signed sheet covers; ``units``: the rows' units, when few."""
-    book = LockBook(scheme, units)
+def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None, *,
+                  book: LockBook | None = None) -> list[RowError]:
+    """Rows that would change what a submitted or signed sheet covers; ``units``: the rows' units, when few;
+    ``book``: the locks, when the caller has read them already."""
+    book = book or LockBook(scheme, units)
     if book.empty:
         return []
     found = []
@@ -90,7 +92,8 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
     if binary:  # refused before any lookup: PostgreSQL cannot even compare text holding a NUL byte
         raise EntryRejected(binary)
     # One row: look up its unit and rule only, not every unit and rule as an import does.
-    row = LedgerValidator(scheme, unit=given["unit"], rule=given["rule"]).row(1, given, errors)
+    validator = LedgerValidator(scheme, unit=given["unit"], rule=given["rule"])
+    row = validator.row(1, given, errors)
     if row is None and not any(e.column == "rule" for e in errors):
         rule = Rule.objects.filter(scheme=scheme, code=cells.get("rule", "")).values_list(
             "indicator__section_id", flat=True).first()
@@ -103,10 +106,11 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
         except ValidationError as exc:
             errors.append(RowError(1, "evidence", upload.name, "bad_file", exc.messages[0]))
     if row is not None:
-        sections = _sections(scheme, [row.rule_id])
+        sections = validator.sections()
         if section_problems([row], sections, acting_user):
             raise NotAllowed("other_section", _("This rule belongs to another section."))
-        locked = lock_problems(scheme, [row], sections, [row.unit_id])
+        book = LockBook(scheme, [row.unit_id])
+        locked = lock_problems(scheme, [row], sections, book=book)
         if locked:
             raise Refused(locked[0].code, locked[0].message)
     if errors:
@@ -118,9 +122,12 @@ def do_record_entry(scheme, *, cells: dict[str, str], files=(), acting_user) -> 
         Evidence.objects.create(entry=entry, file=upload, original_name=upload.name[:255], size=upload.size,
                                 kind=kind, uploaded_by=acting_user)
     absorb_ledger_rows(scheme, [(row.unit_id, row.rule_id, row.date, row.quantity, row.points)], entry.pk)
-    audit(acting_user, "ledger.add", scheme=scheme, target=entry,
+    # The unit's name and the rule's code are the ones just looked up: naming the row needs no query.
+    audit(acting_user, "ledger.add", scheme=scheme, target=entry_label(row.key[0], row.key[1], entry.quantity,
+                                                                       entry.date),
           after={**{c: cells.get(c, "") for c in ENTRY_COLUMNS}, "id": entry.pk, "evidence": len(kinds)})
-    _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id])})
+    if book.rounds:  # sheets belong to running rounds: without one there is nothing to bump
+        _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id])})
     return entry
 
 
@@ -170,7 +177,7 @@ def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) ->
         raise ImportRejected([RowError(2, "", "", "no_rows", str(_("the file has a header but no rows")))])
     sections = _sections(scheme)
     problems = section_problems(rows, sections, acting_user)
-    identities = [row_identity(r.unit_id, r.rule_id, r.date, r.quantity, r.points, r.note) for r in rows]
+    identities = row_identities(rows)
     first: dict[str, int] = {}
     for row, identity in zip(rows, identities, strict=True):
         if identity in first:
@@ -191,10 +198,12 @@ def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) ->
 def _present(scheme_id: int, identities: list[str]) -> dict[str, int | None]:
     """identity → the batch that holds it, for the identities already in the ledger."""
     found: dict[str, int | None] = {}
-    for start in range(0, len(identities), 500):
-        chunk = identities[start:start + 500]
-        found.update(LedgerEntry.objects.filter(scheme_id=scheme_id, identity__in=chunk)
-                     .values_list("identity", "batch_id"))
+    sql = f"SELECT identity, batch_id FROM {LedgerEntry._meta.db_table} WHERE scheme_id = %s AND identity IN "
+    with connection.cursor() as cursor:  # a few hundred lookups for a large file: plain SQL, built once per size
+        for start in range(0, len(identities), 500):
+            chunk = identities[start:start + 500]
+            cursor.execute(sql + f"({', '.join(['%s'] * len(chunk))})", [scheme_id, *chunk])
+            found.update(cursor.fetchall())
     return found
 
 
@@ -213,7 +222,7 @@ def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: li
         raise ImportRejected(locked)
     batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
                                        created_by=acting_user,
-                                       fingerprint=fingerprint("ledger", scheme.code, sorted(i for _r, i in new)))
+                                       fingerprint=fingerprint("ledger", scheme.code, sorted((i,) for _r, i in new)))
     written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
     if written == 0:
         raise _NothingNew
@@ -257,13 +266,15 @@ def _insert(rows: list[tuple[LedgerRow, str]], scheme_id: int, batch_id: int, us
     verb, tail = _IGNORING[connection.vendor]
     sql = (
         f"{verb} {table} (scheme_id, unit_id, rule_id, quantity, points, date, note, batch_id, "
-        "reverses_id, created_at, created_by_id, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, NULL, %s, %s, %s)"
+        "reverses_id, created_at, created_by_id, identity) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
         f"{tail}"
     )
+    # Placeholders only, no literal NULL: mysqlclient then sends each chunk as one multi-row INSERT rather than
+    # a statement per row.
     params = [
         (scheme_id, r.unit_id, r.rule_id, ops.adapt_decimalfield_value(r.quantity, 14, 4),
          ops.adapt_decimalfield_value(r.points, 14, 4) if r.points is not None else None,
-         ops.adapt_datefield_value(r.date), r.note, batch_id, now, user_id, identity)
+         ops.adapt_datefield_value(r.date), r.note, batch_id, None, now, user_id, identity)
         for r, identity in rows
     ]
     written = 0

@@ -26,12 +26,36 @@ def row_identity(unit_id: int, rule_id: int, day: date, quantity: Decimal, point
     unique index cannot let a copy through. The same occurrence twice on one day is written once with
     quantity 2, or told apart in the note.
     """
-    def number(value: Decimal | None) -> str:
-        return "-" if value is None else format(value.normalize(), "f")
-
-    text = "\x1f".join([str(unit_id), str(rule_id), day.isoformat(), number(quantity), number(points), note.strip()])
+    text = "\x1f".join([str(unit_id), str(rule_id), day.isoformat(), _number(quantity), _number(points), note.strip()])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _number(value: Decimal | None) -> str:
+    return "-" if value is None else format(value.normalize(), "f")
+
+
+def row_identities(rows) -> list[str]:
+    """:func:`row_identity` of many rows (each with unit_id, rule_id, date, quantity, points, note), the few
+    distinct dates and numbers of a file written out once each."""
+    texts: dict = {}
+
+    def text(value) -> str:
+        if isinstance(value, Decimal) and not value:
+            return _number(value)  # 0 and -0 are equal keys but not the same text
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = value.isoformat() if isinstance(value, date) else _number(value)
+        return found
+
+    sha256 = hashlib.sha256
+    return [sha256("\x1f".join([str(r.unit_id), str(r.rule_id), text(r.date), text(r.quantity), text(r.points),
+                                r.note.strip()]).encode("utf-8")).hexdigest() for r in rows]
 MONEY = {"max_digits": 20, "decimal_places": 4}
+
+
+def entry_label(unit: str, rule_code: str, quantity, day) -> str:
+    """How a ledger row names itself (in the audit trail too), from values a writer already holds."""
+    return f"{unit} {rule_code} ×{quantity} ({day})"
 
 
 class ImportBatch(models.Model):
@@ -97,7 +121,7 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("ledger")
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.rule.code} ×{self.quantity} ({self.date})"
+        return entry_label(str(self.unit), self.rule.code, self.quantity, self.date)
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from kaohe.models import LedgerEntry, Rule, Scheme, Unit
+from kaohe.models import LedgerEntry, Rule, Scheme, SchemeGroup, Unit
 from kaohe.scoring.spec import COUNT_KINDS, ENTERED_KINDS, Kind
 
 from .errors import ImportRejected, RowError
@@ -24,8 +26,9 @@ QUANTITY_REQUIRED = {Kind.TIERED, Kind.PROPORTIONAL, Kind.COUNT_THRESHOLD}
 LIMITS = {column: column_limits(LedgerEntry, column) for column in ("quantity", "points")}  # DECIMAL(14,4)
 
 
-@dataclass(frozen=True)
-class LedgerRow:
+class LedgerRow(NamedTuple):
+    """One checked row; a named tuple, as a file makes a hundred thousand of them."""
+
     unit_id: int
     rule_id: int
     quantity: Decimal
@@ -43,6 +46,7 @@ class _RuleInfo:
     kind: Kind
     min_points: Decimal | None
     max_points: Decimal | None
+    section: int | None = None
 
 
 class LedgerValidator:
@@ -51,14 +55,19 @@ class LedgerValidator:
     def __init__(self, scheme: Scheme, *, unit: str | None = None, rule: str | None = None) -> None:
         """``unit``/``rule``: the one row's unit name and rule code, so only those are looked up (one entry)."""
         self.scheme = scheme
-        groups = set(scheme.groups.values_list("group_id", flat=True))
-        units = Unit.objects.all() if unit is None else Unit.objects.filter(name=unit)
-        self.units = {name: (pk, active, group in groups)
-                      for pk, name, active, group in units.values_list("id", "name", "active", "group_id")}
+        if unit is None:
+            groups = set(scheme.groups.values_list("group_id", flat=True))
+            self.units = {name: (pk, active, group in groups)
+                          for pk, name, active, group in Unit.objects.values_list("id", "name", "active", "group_id")}
+        else:  # one unit: whether its group is assessed comes with it, in the same query
+            assessed = Exists(SchemeGroup.objects.filter(scheme=scheme, group_id=OuterRef("group_id")))
+            self.units = {name: (pk, active, ok) for pk, name, active, ok in Unit.objects.filter(name=unit)
+                          .annotate(assessed=assessed).values_list("id", "name", "active", "assessed")}
         rules = scheme.rules.all() if rule is None else scheme.rules.filter(code=fold(rule))
         self.rules = {
-            code: _RuleInfo(code, pk, Kind(kind), lo, hi)
-            for pk, code, kind, lo, hi in rules.values_list("id", "code", "kind", "min_points", "max_points")
+            code: _RuleInfo(code, pk, Kind(kind), lo, hi, section)
+            for pk, code, kind, lo, hi, section in rules.values_list(
+                "id", "code", "kind", "min_points", "max_points", "indicator__section_id")
         }
         others = Rule.objects.exclude(scheme=scheme)
         if rule is not None:
@@ -66,6 +75,10 @@ class LedgerValidator:
         self.other_codes = set(others.values_list("code", flat=True))
         self.dates: dict[str, date] = {}
         self.numbers: dict[tuple[str, str], Decimal] = {}
+
+    def sections(self) -> dict[int, int | None]:
+        """rule id → the section that records it, for the rules looked up."""
+        return {info.id: info.section for info in self.rules.values()}
 
     def row(self, line: int, cells: dict[str, str], errors: list[RowError]) -> LedgerRow | None:
         before = len(errors)

@@ -156,7 +156,7 @@ def _csv_lines(data: bytes) -> tuple[list[tuple[int, list[str]]], list[_CellProb
         raise _refuse(start, "", "bad_csv", _("line %(line)s cannot be read as CSV (%(reason)s)")
                       % {"line": start, "reason": str(exc)}) from None
     # An unclosed quote runs to the end of the file: it can only be in the last record.
-    problem = _unclosed_quote(text, last) if lines else None
+    problem = _unclosed_quote(text, last) if lines and '"' in text else None  # no quote at all: none unclosed
     return lines, [problem] if problem else []
 
 

@@ -57,13 +57,21 @@ def _score_weighted(scheme: SchemeSpec, units: list[UnitFact], ratings: Iterable
     if scheme.method == Method.OBJECTIVES:
         results = plan.score_owners(units, list(measures))
     else:
-        ratings_by_unit: dict[str, list[RatingTally]] = defaultdict(list)
+        # By unit, then by criterion, in one pass: a large appraisal has hundreds of thousands of tallies.
+        ratings_by_unit: dict[str, dict[str, list[RatingTally]]] = {}
         for tally in ratings:
-            ratings_by_unit[tally.unit].append(tally)
+            by_rule = ratings_by_unit.get(tally[0])  # by position: an attribute costs a descriptor call
+            if by_rule is None:
+                by_rule = ratings_by_unit[tally[0]] = {}
+            given = by_rule.get(tally[1])
+            if given is None:
+                by_rule[tally[1]] = [tally]
+            else:
+                given.append(tally)
         measures_by_unit: dict[str, list[Measure]] = defaultdict(list)
         for measure in measures:
             measures_by_unit[measure.unit].append(measure)
-        results = [plan.score_unit(unit, ratings_by_unit.get(unit.name, []), measures_by_unit.get(unit.name, []))
+        results = [plan.score_unit(unit, ratings_by_unit.get(unit.name, {}), measures_by_unit.get(unit.name, []))
                    for unit in units]
     graded, report = grade_units(scheme, rank_units(scheme, results))
     return SchemeResult(scheme.code, str(as_of), as_of.year_end, tuple(graded), tuple(report))

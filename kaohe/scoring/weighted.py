@@ -13,7 +13,6 @@ children's rounded scores, so a reader can redo every step from the figures show
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from .facts import Measure, RatingTally, UnitFact
@@ -39,10 +38,8 @@ class WeightedPlan:
         return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
 
     # -- weighted: a tree per subject -------------------------------------------------------------
-    def score_unit(self, unit: UnitFact, ratings: list[RatingTally], measures: list[Measure]) -> UnitResult:
-        by_rule: dict[str, list[RatingTally]] = defaultdict(list)
-        for tally in ratings:
-            by_rule[tally.rule].append(tally)
+    def score_unit(self, unit: UnitFact, by_rule: dict[str, list[RatingTally]], measures: list[Measure]) -> UnitResult:
+        """``by_rule``: the unit's rating tallies by criterion code."""
         measured = {m.rule: m for m in measures}
         items: dict[str, ItemResult] = {}
         notes: list[dict] = []
@@ -57,7 +54,8 @@ class WeightedPlan:
                 # depends on nothing else: remember the finished leaf, not only the mean.
                 given = by_rule.get(rule.code, ())
                 # A tally is a tuple (unit, rule, source, group, count, total): the slice is its part that matters.
-                key = (rule.code, *sorted([t[2:] for t in given]))
+                # Unsorted: the same tallies in another order only miss the memo, they never share a wrong entry.
+                key = (rule.code, *[t[2:] for t in given])
                 found = memo.get(key)
                 if found is None:
                     score, detail = rating(rule.code, {(t.source, t.group): t for t in given}, self.scheme.sources)

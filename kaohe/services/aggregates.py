@@ -33,6 +33,7 @@ from .spec import scheme_spec
 
 YEAR_END = 12
 _specs: dict[tuple[int, str], SchemeSpec] = {}
+_rule_codes: dict[tuple[int, str], dict[int, str]] = {}
 _mark_sql: dict[tuple[str, int], tuple[str, tuple]] = {}  # (scheme, inputs mark) → spec; a new mark is a new entry
 
 
@@ -79,6 +80,17 @@ def spec_for(scheme: Scheme, mark: str) -> SchemeSpec:
         if len(_specs) > 64:
             _specs.clear()
         found = _specs[key] = scheme_spec(scheme)
+    return found
+
+
+def rule_codes_for(scheme: Scheme, mark: str) -> dict[int, str]:
+    """The scheme's rule codes by id, read once per inputs mark (rules are among the inputs)."""
+    key = (scheme.pk, mark)
+    found = _rule_codes.get(key)
+    if found is None:
+        if len(_rule_codes) > 64:
+            _rule_codes.clear()
+        found = _rule_codes[key] = dict(Rule.objects.filter(scheme=scheme).values_list("id", "code"))
     return found
 
 

@@ -41,6 +41,7 @@ from .aggregates import current_state, stored_totals
 from .spec import scheme_spec
 
 SCALE = 4  # the ledger's decimal places
+FEW_UNITS = 20  # up to this many units, their row-reading rules' rows are read whole
 QUANTUM = Decimal(1).scaleb(-SCALE)
 
 
@@ -74,6 +75,7 @@ class Facts:
     figures: list[Figure]
     ratings: list[RatingTally] = ()
     measures: list[Measure] = ()
+    ids: dict[str, int] | None = None  # unit name → id, for the units scored
 
 
 def load_facts(
@@ -86,11 +88,14 @@ def load_facts(
     stored: bool = False,
     checked: bool = True,
     spec: SchemeSpec | None = None,
+    unit_ids: list[int] | None = None,
+    rule_codes: dict[int, str] | None = None,
 ) -> Facts:
     """Everything the engine needs to score ``scheme``, read from the database.
 
     ``stored``: the sums come from the stored totals (checked current first, unless ``checked`` is False,
-    as when the action that keeps them current is the caller). ``spec``: the scheme's spec, if already built.
+    as when the action that keeps them current is the caller). ``spec``: the scheme's spec, if already built;
+    ``rule_codes``: its rules' codes by id, likewise. ``unit_ids``: like ``units``, by id.
     """
     spec = spec or scheme_spec(scheme)
     as_of = as_of or AsOf(scheme.year, 12)
@@ -100,24 +105,31 @@ def load_facts(
     chosen = Unit.objects.filter(active=True, group__code__in=groups)
     if spec.method == Method.OBJECTIVES:  # only those who answer for a node are assessed
         chosen = chosen.filter(objectives__scheme=scheme).distinct()
+    few = units is not None or unit_ids is not None  # only some units: ask the database for theirs only
     if units is not None:
         chosen = chosen.filter(name__in=units)
+    if unit_ids is not None:
+        chosen = chosen.filter(pk__in=unit_ids)
     units = list(chosen.values_list("id", "name", "group__code"))
     names = {uid: name for uid, name, _g in units}
-    rules = dict(scheme.rules.values_list("id", "code"))
+    rules = rule_codes if rule_codes is not None else dict(scheme.rules.values_list("id", "code"))
     unit_facts = [UnitFact(name, group_code) for _uid, name, group_code in units]
     if spec.method != Method.POINTS:
-        only = sorted(names) if units is not None else None
+        only = sorted(names) if few else None
         cutoff = month_end(as_of)
         return Facts(spec, as_of, unit_facts, [], [], _ratings(scheme, cutoff, names, rules, only),
-                     _measures(scheme, cutoff, names, rules, objectives=spec.method == Method.OBJECTIVES))
+                     _measures(scheme, cutoff, names, rules, objectives=spec.method == Method.OBJECTIVES),
+                     ids={name: uid for uid, name in names.items()})
     kinds = {rule.code: rule.kind for rule in spec.rules}  # the spec knows each rule's kind: no query for it
     row_rules = {pk for pk, code in rules.items() if kinds.get(code) in (*ROW_KINDS, Kind.VETO)}
 
     cutoff = month_end(as_of)
-    only = sorted(names) if units is not None else None  # a few units: ask the database for theirs only
+    only = sorted(names) if few else None
     if explain:
         rows = _rows(scheme.pk, cutoff, None, row_rules, only)
+    elif only is not None and len(only) <= FEW_UNITS:
+        # A few units have a few rows each: one read of them all beats finding the latest ones apart.
+        rows = _rows(scheme.pk, cutoff, row_rules, row_rules, only)
     else:
         latest_only = {pk for pk, code in rules.items() if kinds.get(code) == Kind.PROPORTIONAL}
         rows = _rows(scheme.pk, cutoff, row_rules - latest_only, row_rules, only)
@@ -127,7 +139,7 @@ def load_facts(
     else:
         tallies = _tallies(scheme.pk, cutoff, names, rules, rows, only)
     figures = _figures(scheme.pk, names, as_of, only)
-    return Facts(spec, as_of, unit_facts, tallies, figures)
+    return Facts(spec, as_of, unit_facts, tallies, figures, ids={name: uid for uid, name in names.items()})
 
 
 class _Decimals:
