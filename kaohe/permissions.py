@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from .doctype.people import Role
 from .models import Delegation, Membership, State
 from .refusals import NotAllowed, Refused
-from .scoring import Method
 from .workflow.states import RoundState
 
 
@@ -259,10 +258,9 @@ def can_view_ranking(user, round_) -> bool:
 
 
 # Who may run each report: the ranking-wide ones follow the ranking; the working lists follow the round board.
-REPORTS_LIKE_RANKING = frozenset({"ranking", "deduction_causes", "appraisal_grades"})
+REPORTS_LIKE_RANKING = frozenset({"ranking", "deduction_causes", "appraisal_grades", "matrix", "year_over_year",
+                                  "at_risk"})
 REPORTS_LIKE_BOARD = frozenset({"ledger_detail", "progress", "consistency"})
-# Points lost, rules matched across years, economic progress: these read a points scheme (the town scheme).
-REPORTS_OF_POINTS = frozenset({"matrix", "year_over_year", "at_risk"})
 
 
 def can_run_report(user, code: str, round_) -> bool:
@@ -270,8 +268,6 @@ def can_run_report(user, code: str, round_) -> bool:
     board (and then only the sections the user sees)."""
     if code in REPORTS_LIKE_RANKING:
         return can_view_ranking(user, round_)
-    if code in REPORTS_OF_POINTS:
-        return round_.scheme.method == Method.POINTS and can_view_ranking(user, round_)
     if code in REPORTS_LIKE_BOARD:
         return can_view_progress(user, round_)
     return False

@@ -70,6 +70,8 @@ def report_page(request, code: str):
     round_ = get_object_or_404(Round, pk=int(round_id))
     if not can_run_report(request.user, code, round_):
         raise PermissionDenied
+    if not report.applies_to(round_.scheme):  # e.g. points lost, asked of an appraisal round: no such page
+        raise Http404
     raw = {key: request.GET.get(key, "") for key in report.filters}
     problem = None
     try:

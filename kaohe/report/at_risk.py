@@ -37,6 +37,7 @@ class AtRisk(Report):
     code = "at_risk"
     name = _("At risk (time-proportional progress)")
     filters = ("as_of", "group", "unit")
+    methods = ("points",)
 
     def columns(self, round_):
         return [

@@ -79,6 +79,9 @@ class Report:
         return str(_("%(count)d rows")) % {"count": len(rows)}
 
     def run(self, round_, raw_filters: dict[str, str] | None = None, user=None) -> ReportResult:
+        if not self.applies_to(round_.scheme):
+            raise Refused("report_not_for_scheme", _("The report %(report)s is not about a scheme like %(scheme)s."),
+                          report=str(self.name), scheme=round_.scheme.name)
         filters = parse_filters(self, round_, raw_filters or {})
         rows = self.rows(round_, filters, user)
         return ReportResult(code=self.code, name=str(self.name), columns=self.columns_for(round_, filters), rows=rows,

@@ -40,6 +40,7 @@ class Matrix(Report):
     code = "matrix"
     name = _("Points lost: units × items")
     filters = ("group", "section")
+    methods = ("points",)
 
     def columns_for(self, round_, filters):
         return [

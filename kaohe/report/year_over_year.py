@@ -55,6 +55,7 @@ class YearOverYear(Report):
     code = "year_over_year"
     name = _("Year over year")
     filters = ("compare", "group", "unit")
+    methods = ("points",)
 
     def columns(self, round_):
         return self.columns_for(round_, {})

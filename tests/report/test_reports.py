@@ -114,7 +114,11 @@ def test_the_new_reports_are_read_like_the_ranking_and_only_on_points_schemes(re
     assert not can_run_report(fresh(people["town"]), code, recorded)
     Scheme.objects.filter(pk=recorded.scheme_id).update(method="weighted")
     recorded.scheme.refresh_from_db()
-    assert not can_run_report(fresh(people["m1"]), code, recorded)  # points lost and 序时进度 mean nothing there
+    report = get_report(code)  # points lost and 序时进度 mean nothing there: not offered, and refused by name
+    assert not report.applies_to(recorded.scheme)
+    with pytest.raises(Refused) as refused:
+        report.run(recorded, {})
+    assert refused.value.code == "report_not_for_scheme"
 
 
 def test_ranking_of_one_unit_draws_its_categories_against_its_groups_average(recorded):
