@@ -12,12 +12,24 @@ from kaohe.imports.errors import ImportRejected, RowError
 from kaohe.models import PrintFormat, Scheme
 from kaohe.permissions import can_edit_scheme
 from kaohe.refusals import NotAllowed, Refused
-from kaohe.services.scheme_yaml import FORMAT, NESTED, PARTS, PRINT_FIELDS, REFERENCE, SHARED, fields_of
+from kaohe.services.scheme_yaml import (
+    FORMAT,
+    NESTED,
+    PARTS,
+    PRINT_FIELDS,
+    QUESTIONNAIRES,
+    QUESTIONS,
+    REFERENCE,
+    SHARED,
+    fields_of,
+)
 
 from .audit import audit
 from .printing import do_save_print_format
 
 LINE = "__line__"
+# The key of the records a row carries inside it, besides its own fields.
+CHILDREN = {**{model: key for model, (key, _child, _link) in NESTED.items()}, QUESTIONNAIRES[1]: QUESTIONS[0]}
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -75,7 +87,7 @@ def _build(model, link, parent, row: dict, path: str, errors: _Errors, lookups: 
     if not isinstance(row, dict):
         errors.add(0, path, row, "not_a_record", _("A record is expected here."))
         return None
-    extra = (NESTED[model][0],) if model in NESTED else ()
+    extra = (CHILDREN[model],) if model in CHILDREN else ()
     ok = _known_keys(model, link, row, path, errors, extra)
     values = {link: parent} if link else {}
     for field in fields_of(model, link):
@@ -132,12 +144,12 @@ def _shared(document: dict, errors: _Errors) -> dict:
 def _create_all(scheme: Scheme, document: dict, errors: _Errors, lookups: dict) -> None:
     from_file = {}
     for key, model, link in PARTS:
+        if model in REFERENCE:  # indicators refer to each other (parent), rules to them, questions to rules
+            lookups[model] = {}
         rows = document.get(key) or []
         if not isinstance(rows, list):
             errors.add(0, key, "", "not_a_list", _("A list of records is expected here."))
             continue
-        if model in REFERENCE:  # indicators refer to each other (parent) and rules to them
-            lookups[model] = {}
         for n, row in enumerate(_parents_first(model, rows)):
             obj = _build(model, link, scheme, row, f"{key}[{n}]", errors, lookups)
             if obj is None:
@@ -160,9 +172,39 @@ def _create_all(scheme: Scheme, document: dict, errors: _Errors, lookups: dict) 
 
 
 def _parents_first(model, rows: list) -> list:
-    if model in REFERENCE and rows and all(isinstance(r, dict) for r in rows):
+    refers_to_itself = any(f.is_relation and f.related_model is model for f in model._meta.concrete_fields)
+    if refers_to_itself and rows and all(isinstance(r, dict) for r in rows):
         return sorted(rows, key=lambda r: str(r.get("code", "")).count("."))
     return rows
+
+
+def _questionnaires(scheme: Scheme, document: dict, errors: _Errors, lookups: dict) -> None:
+    """Each questionnaire as version 1 of the new scheme, its questions on the scheme's rules of the same codes."""
+    key, model, link = QUESTIONNAIRES
+    child_key, child, child_link = QUESTIONS
+    rows = document.get(key) or []
+    if not isinstance(rows, list):
+        errors.add(0, key, "", "not_a_list", _("A list of records is expected here."))
+        return
+    codes = set()
+    for n, row in enumerate(rows):
+        path = f"{key}[{n}]"
+        questionnaire = _build(model, link, scheme, row, path, errors, lookups)
+        if questionnaire is None:
+            continue
+        if questionnaire.code in codes:
+            errors.add(row.get(LINE), path, questionnaire.code, "duplicate", _("This code appears twice."))
+            continue
+        codes.add(questionnaire.code)
+        questionnaire.save()
+        questions = row.get(child_key) or []
+        if not isinstance(questions, list):
+            errors.add(row.get(LINE), f"{path}.{child_key}", "", "not_a_list", _("A list of records is expected here."))
+            continue
+        for m, question_row in enumerate(questions):
+            made = _build(child, child_link, questionnaire, question_row, f"{path}.{child_key}[{m}]", errors, lookups)
+            if made is not None:
+                made.save()
 
 
 def _print_formats(document: dict, errors: _Errors, acting_user) -> None:
@@ -208,10 +250,11 @@ def do_import_scheme(text: str, *, acting_user) -> Scheme:
         if scheme is not None:
             scheme.save()
             _create_all(scheme, document, errors, lookups)
+            _questionnaires(scheme, document, errors, lookups)
         _print_formats(document, errors, acting_user)
         if errors.found:  # raising inside the transaction undoes every record made above
             raise ImportRejected(errors.found)
         audit(acting_user, "scheme.import", scheme=scheme, target=scheme,
-              after={key: len(document.get(key) or []) for key, _model, _link in PARTS})
+              after={key: len(document.get(key) or []) for key, _model, _link in [*PARTS, QUESTIONNAIRES]})
     return scheme
 

@@ -2,6 +2,7 @@
 
 A scheme's fields are defined once, by its models: copying walks every concrete field of every
 record that defines a scheme, so a field added later is copied without touching this module.
+A copy also carries the scheme's questionnaires (the newest version of each), not what was answered.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from kaohe.models import (
     EconomicIndicator,
     Grade,
     Indicator,
+    Question,
+    Questionnaire,
     RaterGroup,
     RatingSource,
     Rule,
@@ -31,6 +34,7 @@ from kaohe.refusals import NotAllowed, Refused
 from kaohe.scoring import Method
 from kaohe.services.seed import bases, dec, parent_code, read_scheme_file, scheme_file, spec_from_file
 from kaohe.services.spec import scheme_spec
+from kaohe.services.surveys import questionnaires_in_use
 
 from .audit import audit
 from .locks import LockBook
@@ -44,8 +48,8 @@ def _values(obj) -> dict:
 
 @transaction.atomic
 def do_copy_scheme(scheme: Scheme, *, year: int, acting_user) -> Scheme:
-    """Next year's scheme: every record that defines this one, every field, copied; the data (ledger, figures,
-    ratings, rounds) stays with the year it belongs to."""
+    """Next year's scheme: every record that defines this one, every field, copied, and its questionnaires; the
+    data (ledger, figures, ratings, rounds, surveys and their answers) stays with the year it belongs to."""
     if not can_edit_scheme(acting_user):
         raise NotAllowed("admin_only", _("Only an administrator edits schemes."))
     old_year = str(scheme.year)
@@ -76,8 +80,34 @@ def do_copy_scheme(scheme: Scheme, *, year: int, acting_user) -> Scheme:
     for model, link in DEFINITION:
         clone(model, link, scheme.pk, copy.pk)
     RaterGroup.objects.filter(source__scheme=copy).update(deadline=None)  # last year's dates are not next year's
-    audit(acting_user, "scheme.copy", scheme=copy, target=copy, before={"from": scheme.code}, after={"year": year})
+    carried = _copy_questionnaires(scheme, copy)
+    audit(acting_user, "scheme.copy", scheme=copy, target=copy, before={"from": scheme.code, "questionnaires": carried},
+          after={"year": year, "questionnaires": {code: 1 for code in carried}})
     return copy
+
+
+def _copy_questionnaires(scheme: Scheme, copy: Scheme) -> dict[str, int]:
+    """The newest version of each questionnaire becomes version 1 of the copy's, its questions on the copy's rules
+    of the same codes. A question whose rule the copy lacks refuses the whole copy, as any dangling reference
+    does: dropping it would silently reweigh the other questions on its criterion. Returns code → version."""
+    rules = dict(Rule.objects.filter(scheme=copy).values_list("code", "pk"))
+    carried = {}
+    for questionnaire in questionnaires_in_use(scheme):
+        made = Questionnaire.objects.create(**{**_values(questionnaire), "scheme_id": copy.pk, "version": 1})
+        questions = []
+        for question in questionnaire.questions.select_related("rule"):
+            values = {**_values(question), "questionnaire_id": made.pk}
+            if question.rule is not None:
+                if question.rule.code not in rules:
+                    raise Refused("questionnaire_criterion_missing",
+                                  _("Question %(n)s of the questionnaire %(questionnaire)s scores %(criterion)s, "
+                                    "which %(scheme)s does not have."), n=question.order,
+                                  questionnaire=questionnaire.name, criterion=question.rule.code, scheme=copy.code)
+                values["rule_id"] = rules[question.rule.code]
+            questions.append(Question(**values))
+        Question.objects.bulk_create(questions)
+        carried[questionnaire.code] = questionnaire.version
+    return carried
 
 
 @transaction.atomic

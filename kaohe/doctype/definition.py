@@ -17,3 +17,5 @@ DEFINITION = [
 ]
 # Records that belong to one of the above rather than to the scheme itself.
 NESTED = {RatingSource: [(RaterGroup, "source")]}
+# A scheme's questionnaires are versioned, so they travel beside these: the newest version of each, renumbered 1
+# (kaohe.actions.schemes, kaohe.services.scheme_yaml); what was asked and answered with them stays behind.

@@ -2,8 +2,9 @@
 
 Every record that defines a scheme (the same list a scheme copy walks) is written with every concrete
 field, foreign keys as the code or name a person reads; the sections, groups and units it refers to
-are written beside it, and the approval route for reference. Rows are sorted by their own keys, not by
-database ids, so the same scheme always gives the same bytes, on any database.
+are written beside it, and the approval route for reference. The questionnaires travel as the version in
+use of each, with their questions. Rows are sorted by their own keys, not by database ids, so the same scheme
+always gives the same bytes, on any database.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from kaohe.models import (
     Grade,
     Indicator,
     PrintFormat,
+    Question,
+    Questionnaire,
     RaterGroup,
     RatingSource,
     Rule,
@@ -33,6 +36,8 @@ from kaohe.models import (
 )
 from kaohe.workflow.models import Workflow
 
+from .surveys import questionnaires_in_use
+
 FORMAT = 1
 # The file's key for each record kind that defines a scheme, as a person would name the list.
 KEYS = {SchemeGroup: "groups", EconomicIndicator: "economic_indicators", Grade: "grades", Indicator: "indicators",
@@ -41,8 +46,13 @@ KEYS = {SchemeGroup: "groups", EconomicIndicator: "economic_indicators", Grade: 
 PARTS = [(KEYS[model], model, link) for model, link in DEFINITION]
 NESTED = {parent: (KEYS[child], child, link) for parent, children in NESTED_RECORDS.items()
           for child, link in children}
+# The questionnaires and, inside each, its questions: (file key, model, the field pointing at its parent).
+QUESTIONNAIRES = ("questionnaires", Questionnaire, "scheme")
+QUESTIONS = ("questions", Question, "questionnaire")
 # How a foreign key is written: the field of the target a person reads.
-REFERENCE = {Indicator: "code", Section: "code", UnitGroup: "code", Unit: "name"}
+REFERENCE = {Indicator: "code", Rule: "code", Section: "code", UnitGroup: "code", Unit: "name"}
+# Fields the receiving system gives: a questionnaire arrives as version 1 of its new scheme.
+NOT_CARRIED = {Questionnaire: {"version", "created_at"}}
 SHARED = [("sections", Section, ["code", "name", "collects"]), ("unit_groups", UnitGroup, ["code", "name", "order"]),
           ("units", Unit, ["name", "group", "active"])]
 
@@ -58,7 +68,8 @@ def plain_value(value):
 
 
 def fields_of(model, link: str | None) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != link]
+    skipped = NOT_CARRIED.get(model, set())
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != link and f.name not in skipped]
 
 
 def _row(obj, link: str | None) -> dict:
@@ -125,10 +136,22 @@ def _print_formats() -> list[dict]:
     return [{name: plain_value(getattr(fmt, name)) for name in PRINT_FIELDS} for fmt in newest.values()]
 
 
+def _questionnaires(scheme: Scheme) -> list[dict]:
+    """The version in use of each questionnaire, its questions in their order; rules named by code."""
+    key, _model, link = QUESTIONS
+    rows = []
+    for questionnaire in questionnaires_in_use(scheme):
+        row = _row(questionnaire, QUESTIONNAIRES[2])
+        row[key] = [_row(question, link) for question in questionnaire.questions.select_related("rule")]
+        rows.append(row)
+    return rows
+
+
 def scheme_document(scheme: Scheme) -> dict:
     document = {"kaohe_scheme": FORMAT, "scheme": _row(scheme, None)}
     for key, model, link in PARTS:
         document[key] = _rows(model, link, scheme)
+    document[QUESTIONNAIRES[0]] = _questionnaires(scheme)
     groups = {row["group"] for row in document["groups"]}
     groups |= {row["applies_to"] for row in document["indicators"] if row["applies_to"]}
     unit_names = {row["owner"] for row in document["indicators"] if row["owner"]}

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.models import Answer, Invitation, RatingSource, Response, Survey, SurveyScore, Unit
+from kaohe.models import Answer, Invitation, Questionnaire, RatingSource, Response, Scheme, Survey, SurveyScore, Unit
 
 from .ranking import round_unit_names
 
@@ -26,6 +26,14 @@ def invitation_groups(source: RatingSource) -> dict[str, str]:
     """code → name of the groups a survey source invites (one group for everyone when it names none)."""
     groups = dict(source.groups.values_list("code", "name"))
     return groups or {ANYONE: str(_("respondents"))}
+
+
+def questionnaires_in_use(scheme: Scheme) -> list[Questionnaire]:
+    """The newest version of each of a scheme's questionnaires, by code: the one a new survey would ask."""
+    newest: dict[str, Questionnaire] = {}
+    for questionnaire in Questionnaire.objects.filter(scheme=scheme).order_by("code", "version"):
+        newest[questionnaire.code] = questionnaire
+    return list(newest.values())
 
 
 def survey_units(survey: Survey) -> list[Unit]:
