@@ -92,3 +92,16 @@ def test_only_an_administrator_clears_other_peoples_uploads_and_a_day_is_the_lea
     with translation.override("en"), pytest.raises(CommandError, match="at least one day"):
         call_command("clear_uploads", "--days", "0")
     assert do_clear_stale_uploads(acting_user=people["admin"]) == ["old.csv"]
+
+
+def test_an_upload_whose_job_stalled_is_abandoned(town, people, media, django_capture_on_commit_callbacks):
+    staff = people["staff"]
+    stalled = upload(staff, town, "stalled.csv")
+    age(stalled, 8)
+    long_ago = timezone.now() - timedelta(days=8)
+    job = Job.objects.create(kind="import", state=Job.RUNNING, requested_by=staff)
+    Job.objects.filter(pk=job.pk).update(requested_at=long_ago, heartbeat_at=long_ago)  # its worker died
+    ImportUpload.objects.filter(pk=stalled.pk).update(job=job)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert do_clear_stale_uploads(acting_user=None) == ["stalled.csv"]
+    assert not (media / stalled.path).exists()
