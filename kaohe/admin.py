@@ -8,6 +8,7 @@ from .doctype import (  # noqa: F401  (registers the admins)
     appraisal_admin,
     assessment_admin,
     evaluation_admin,
+    jobs_admin,
     ledger_admin,
     people_admin,
     reviews_admin,

@@ -530,6 +530,11 @@ def can_use_upload(user, upload) -> bool:
     return user is not None and upload.uploaded_by_id == user.pk
 
 
+def can_clear_uploads(user, owner=None) -> bool:
+    """Remove abandoned uploaded files: one's own, anyone's for an administrator (and the command line)."""
+    return roles(user).admin or (user is not None and owner is not None and user.pk == owner.pk)
+
+
 # ------------------------------------------------------------------ surveys answered by the people served
 
 def can_manage_surveys(user) -> bool:

@@ -36,3 +36,23 @@ def test_a_ledger_row_cannot_be_deleted_from_the_admin(admin_client, town, units
     response = admin_client.post(reverse("admin:kaohe_ledgerentry_delete", args=[entry.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert LedgerEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_jobs_are_listed_read_only(admin_client, people):
+    from kaohe.models import Job
+
+    job = Job.objects.create(kind="import", state=Job.RUNNING, done=120, total=600, requested_by=people["staff"])
+    listed = admin_client.get(reverse("admin:kaohe_job_changelist"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = listed.content.decode()
+    assert listed.status_code == 200
+    assert "120/600" in page and "staff" in page and "文件导入" in page  # done/total, who asked, the kind
+    assert reverse("admin:kaohe_job_add") not in page
+    filtered = admin_client.get(reverse("admin:kaohe_job_changelist") + "?state__exact=done")
+    assert "120/600" not in filtered.content.decode()
+    opened = admin_client.get(reverse("admin:kaohe_job_change", args=[job.pk]))
+    assert opened.status_code == 200 and 'name="_save"' not in opened.content.decode()
+    assert admin_client.get(reverse("admin:kaohe_job_add")).status_code == 403
+    posted = admin_client.post(reverse("admin:kaohe_job_change", args=[job.pk]), {"state": Job.DONE})
+    assert posted.status_code == 403
+    job.refresh_from_db()
+    assert job.state == Job.RUNNING

@@ -30,6 +30,7 @@ from .economy import do_import_economy
 from .jobs import Outcome, do_start_job, run_job
 from .ledger import do_import_ledger
 from .units import do_import_groups, do_import_units
+from .upload_cleanup import do_clear_stale_uploads
 
 BACKGROUND_ROWS = 500  # a file with more data rows than this is written by a job, with a progress page
 PREVIEW_ROWS = 200  # rows shown in the preview besides every row with a problem
@@ -83,6 +84,7 @@ def do_upload_import_file(kind_code: str, uploaded, *, scheme: Scheme | None = N
                                          path=relative, size=uploaded.size, uploaded_by=acting_user)
     audit(acting_user, "import.upload", scheme=upload.scheme, target=upload,
           after={"kind": kind.code, "file": upload.filename, "size": upload.size})
+    do_clear_stale_uploads(owner=acting_user, acting_user=acting_user)  # the uploader's own abandoned files
     return upload
 
 

@@ -9,13 +9,13 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from kaohe.numbers import plain
 
 from .base import BOOL, DATE, DECIMAL, INT, ReportResult
+from .filter_text import filters_text
 from .pdf import as_pdf
 from .scores import jsonable, neutral
 
@@ -34,9 +34,9 @@ def content_type(fmt: str, encoding: str = "utf-8") -> str:
     return f"text/csv; charset={encoding}" if fmt == "csv" else CONTENT_TYPES[fmt]
 
 
-def filters_line(result: ReportResult) -> str:
-    used = "; ".join(f"{key}={value}" for key, value in result.filters.items())
-    return f"{result.name} · {result.meta.get('round', '')} · {used or _('no filters')}"
+def heading(result: ReportResult) -> str:
+    """The report, its round and its filters as the PDF names them: the first row of an XLSX."""
+    return " · ".join(filter(None, [str(result.name), str(result.meta.get("round", "")), filters_text(result)]))
 
 
 def _text(value, kind: str) -> str:
@@ -81,7 +81,7 @@ def as_xlsx(result: ReportResult) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = result.code[:31]
-    sheet.append([neutral(filters_line(result))])
+    sheet.append([neutral(heading(result))])
     sheet.append([neutral(str(c.label)) for c in result.columns])
     number_format = "0." + "0" * result.decimals if result.decimals else "0"
     for row in result.values():

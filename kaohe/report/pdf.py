@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.models import Section, UnitGroup
 from kaohe.numbers import plain
 from kaohe.printing.report_sheet import sheet_pdf
 
-from .base import BOOL, DATE, DECIMAL, FILTER_LABELS, INT, LINK, ReportResult
+from .base import BOOL, DATE, DECIMAL, INT, LINK, ReportResult
+from .filter_text import readable_filters
 from .scores import neutral
 
 PALETTE = ("#3b6ea5", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6")
@@ -81,21 +81,13 @@ def bar_chart(spec: dict) -> dict | None:
             "label_y": HEIGHT - BOTTOM + 12, "bars": bars, "note": note}
 
 
-def filter_value(key: str, value) -> str:
-    """A filter as people read it: a group's or a section's name after its code."""
-    model = {"group": UnitGroup, "section": Section}.get(key)
-    name = model.objects.filter(code=value).values_list("name", flat=True).first() if model else None
-    return cell(f"{name} ({value})" if name else value, DATE)
-
-
 def context(result: ReportResult) -> dict:
     columns = [c for c in result.columns if c.type != LINK]
     total = sum(c.width for c in columns) or 1
     chart = bar_chart(result.chart) if result.chart and result.chart.get("kind") == "bar" else None
     return {
         "title": result.name, "round": str(result.meta.get("round", "")),
-        "filters": [{"label": str(FILTER_LABELS.get(key, key)), "value": filter_value(key, value)}
-                    for key, value in result.filters.items()],
+        "filters": [{"label": label, "value": value} for label, value in readable_filters(result)],
         "columns": [{"label": str(c.label), "numeric": c.type in (DECIMAL, INT), "whole": c.type in (DATE, BOOL),
                      "width": f"{100 * c.width / total:.1f}%"} for c in columns],
         "rows": [[cell(row.get(c.key), c.type) for c in columns] for row in result.rows[:MOST_ROWS]],

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.management import call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kaohe.report.export import as_csv, as_json, as_xlsx
@@ -35,10 +36,11 @@ def test_csv_in_gb18030(recorded):
 
 
 def test_xlsx_has_typed_cells_a_frozen_header_widths_and_the_filters(recorded):
-    result = get_report("ledger_detail").run(recorded, {"unit": "城关镇"})
-    result.meta["round"] = recorded.name
-    sheet = load_workbook(io.BytesIO(as_xlsx(result))).active
-    assert "unit=城关镇" in sheet["A1"].value and recorded.name in sheet["A1"].value
+    with translation.override("zh-hans"):
+        result = get_report("ledger_detail").run(recorded, {"unit": "城关镇"})
+        result.meta["round"] = recorded.name
+        sheet = load_workbook(io.BytesIO(as_xlsx(result))).active
+    assert sheet["A1"].value == f"台账明细 · {recorded.name} · 筛选条件: 单位: 城关镇"
     assert sheet.freeze_panes == "A3"
     assert [c.value for c in sheet[2]] == [str(c.label) for c in result.columns]
     keys = [c.key for c in result.columns]
@@ -51,6 +53,18 @@ def test_xlsx_has_typed_cells_a_frozen_header_widths_and_the_filters(recorded):
     assert points.data_type == "n" and points.number_format == "0.00"  # the scheme's two decimals
     assert sheet.cell(row=3, column=keys.index("date") + 1).is_date
     assert sheet.column_dimensions["E"].width == result.columns[4].width
+
+
+def test_xlsx_names_the_filters_as_the_pdf_does_in_the_readers_language(recorded):
+    with translation.override("en"):
+        result = get_report("progress").run(recorded, {"group": "town", "section": "caitong"})
+        english = load_workbook(io.BytesIO(as_xlsx(result))).active["A1"].value
+        unfiltered = load_workbook(io.BytesIO(as_xlsx(get_report("progress").run(recorded)))).active["A1"].value
+    with translation.override("zh-hans"):
+        chinese = load_workbook(io.BytesIO(as_xlsx(result))).active["A1"].value
+    assert english == "Sheet progress · Filters: group: 镇企业服务中心 (town); section: 财务统计科 (caitong)"
+    assert unfiltered == "Sheet progress · Filters: none"
+    assert chinese.endswith("筛选条件: 组别: 镇企业服务中心 (town); 科室: 财务统计科 (caitong)")
 
 
 def test_xlsx_of_the_ranking_matches_its_rows(recorded):

@@ -125,7 +125,10 @@ def text_cells(result, values):
 
 @pytest.mark.parametrize("code", sorted(REPORTS))
 def test_no_text_cell_of_any_report_runs_as_a_formula(hostile, code):
-    result = get_report(code).run(hostile)
+    report = get_report(code)
+    if not report.applies_to(hostile.scheme):
+        pytest.skip(f"{code} is not about a points scheme like the hostile round's")
+    result = report.run(hostile)
     result.meta["round"] = hostile.name
     dangerous = [str(v) for v in text_cells(result, result.values()) if str(v).startswith(FORMULA_STARTS)]
     read = list(csv.reader(io.StringIO(as_csv(result).decode("utf-8-sig"))))
