@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from kaohe.permissions import can_run_report
+from kaohe.refusals import Refused
 from kaohe.report.registry import get_report
 from tests.conftest import fresh
 from tests.imports.helpers import csv_bytes
@@ -105,7 +106,11 @@ def test_a_department_filter(appraised):
     assert get_report("appraisal_grades").run(round_, {"group": "yewu"}).rows == []
 
 
-def test_consistency_has_nothing_to_say_about_a_scheme_without_a_ledger(appraised):
+def test_consistency_is_refused_by_name_for_a_scheme_without_a_ledger(appraised):
     round_, _users = appraised
     assert round_.sheets.exists()
-    assert get_report("consistency").run(round_).rows == []
+    report = get_report("consistency")
+    assert not report.applies_to(round_.scheme)
+    with pytest.raises(Refused) as refused:
+        report.run(round_)
+    assert refused.value.code == "report_not_for_scheme"
