@@ -30,11 +30,13 @@ class Command(BaseCommand):
         if unknown:
             raise CommandError(f"not asked about in this survey: {', '.join(unknown)}")
         chosen = [units[name] for name in unit] or list(units.values())
+        fmt = current_format("survey_invitation")
+        if fmt is None:  # checked first: tokens issued without their sheet could never be handed out
+            raise CommandError("the print format survey_invitation is not installed (run migrate)")
         try:
             issued = do_invite(found, [(group, pk, count) for pk in chosen], acting_user=None)
         except Refused as refused:
             raise CommandError(str(refused)) from None
-        fmt = current_format("survey_invitation")
         pdf = print_documents(fmt, [invitation_document(found, issued, invitation_groups(found.source))]).pdf
         Path(out).write_bytes(pdf)
         self.stdout.write(f"{len(issued)} invitations written to {out}")
