@@ -11,6 +11,7 @@ from kaohe.actions.units import do_import_units
 from kaohe.management.demo_services import tiny_png
 from kaohe.models import AuditEvent, Membership, PanelFindings, Section, SiteReview, Unit
 from tests.imports.helpers import csv_bytes
+from tests.printing.conftest import shipped_formats  # noqa: F401  (the evaluation report in the print menu)
 
 pytestmark = pytest.mark.django_db
 
