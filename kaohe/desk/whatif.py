@@ -80,10 +80,9 @@ def panel_context(user, round_, posted=None, opened: str = "") -> dict | None:
     return {"units": units}
 
 
-@login_required
-def whatif_unit(request):
-    """One unit's editor for the panel (rows, figures, amounts), loaded when its line is opened."""
-    round_id, name = request.GET.get("round", ""), request.GET.get("unit", "")
+def _round_for_what_if(request, round_id: str):
+    """The round a what-if names, and its facts; 404 for no such round or one without a ledger, 403 for who
+    may not."""
     if not round_id.isascii() or not round_id.isdigit():
         raise Http404
     round_ = get_object_or_404(Round, pk=int(round_id))
@@ -91,7 +90,14 @@ def whatif_unit(request):
         raise PermissionDenied
     if not supports_what_if(round_):
         raise Http404
-    found = round_facts(round_)
+    return round_, round_facts(round_)
+
+
+@login_required
+def whatif_unit(request):
+    """One unit's editor for the panel (rows, figures, amounts), loaded when its line is opened."""
+    name = request.GET.get("unit", "")
+    round_, found = _round_for_what_if(request, request.GET.get("round", ""))
     if name not in {u.name for u in found.facts.units}:
         raise Http404
     unit = _decorate({"unit": name, **unit_editor(found, name)}, {}, set())
@@ -101,15 +107,7 @@ def whatif_unit(request):
 @login_required
 @require_POST
 def whatif_page(request):
-    round_id = request.POST.get("round", "")
-    if not round_id.isascii() or not round_id.isdigit():
-        raise Http404
-    round_ = get_object_or_404(Round, pk=int(round_id))
-    if not can_run_what_if(request.user, round_):
-        raise PermissionDenied
-    if not supports_what_if(round_):
-        raise Http404
-    found = round_facts(round_)
+    round_, found = _round_for_what_if(request, request.POST.get("round", ""))
     problem = comparison = None
     changes: list[dict] = []
     try:
