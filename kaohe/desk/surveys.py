@@ -33,11 +33,12 @@ from .common import posted_int
 
 def _visible_surveys(user):
     found = Survey.objects.select_related("round__scheme", "questionnaire", "source").order_by("-created_at")
-    return [s for s in found if survey_units_seen(user, s) is None or _asks_about(s, survey_units_seen(user, s))]
+    return [s for s in found if _asks_about(s, survey_units_seen(user, s))]
 
 
 def _asks_about(survey, units) -> bool:
-    return bool(units) and any(u.pk in units for u in survey_units(survey))
+    """Whether the survey is about a unit the user sees; ``None`` is every unit."""
+    return units is None or (bool(units) and any(u.pk in units for u in survey_units(survey)))
 
 
 @login_required
