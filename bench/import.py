@@ -58,10 +58,14 @@ def main() -> None:
     data = make_file(args.rows, list(rules), list(units), args.format, salt)
 
     from kaohe.actions.aggregates import do_recompute_scores
-    from kaohe.services.aggregates import current_state
+    from kaohe.models import ImportBatch
 
-    if current_state(scheme.pk) is None:
-        do_recompute_scores(scheme)  # the stored totals a running system already has; the import adds to them
+    # Every run starts from the same ledger (empty), so runs compare; then the stored totals a running system
+    # has, which the import adds to.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {LedgerEntry._meta.db_table} WHERE scheme_id = %s", [scheme.pk])
+    ImportBatch.objects.filter(scheme=scheme).delete()
+    do_recompute_scores(scheme)
 
     # The baseline: the same rows, already parsed and typed, straight into the table.
     ops = connection.ops
