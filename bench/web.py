@@ -197,7 +197,7 @@ def main() -> None:
         p95 = values[int(len(values) * 0.95) - 1] if values else float("nan")
         print(f"{name:8s} n={len(values):5d}  p50 {statistics.median(values) * 1000:7.1f} ms  "
               f"p95 {p95 * 1000:7.1f} ms")
-    print("target: ranking p95 ≤ 150 ms")
+    print("target: ranking p95 ≤ 100 ms")
     if errors:
         print(f"errors: {len(errors)} (first: {errors[:3]})")
 

@@ -33,7 +33,7 @@ from kaohe.permissions import (
     works_in_bureau,
 )
 from kaohe.scoring import Method
-from kaohe.services.published import latest_version
+from kaohe.services.published import latest_version, version_list
 from kaohe.services.ranking import fingerprint, ranking_groups
 from kaohe.services.signatures import broken_signatures
 from kaohe.workflow.route import available, state_of
@@ -115,14 +115,14 @@ def ranking(request, pk: int):
     proposal = sees_proposal(request.user, round_)
     version = None if proposal else latest_version(round_)
     chosen = request.GET.get("version")
-    if chosen and round_.versions.filter(number=chosen).exists():
-        version = round_.versions.get(number=chosen)
+    if chosen and chosen.isdigit():
+        version = version_list(round_).filter(number=chosen).first() or version
     categories = list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order"))
     return render(request, "kaohe/ranking.html", {
         "round": round_, "groups": _with_columns(ranking_groups(round_, key, version=version), categories,
                                                  round_.scheme.method),
         "cache_key": key if version is None else f"v{version.pk}",
-        "version": version, "versions": round_.versions.all(), "proposal": proposal and round_.published,
+        "version": version, "versions": version_list(round_), "proposal": proposal and round_.published,
     })
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 
 from kaohe.models import PrintFormat
 
@@ -17,11 +17,8 @@ from .stamp import stamp
 
 def current_formats():
     """The newest version of every format (the one in use), by code."""
-    newest = PrintFormat.objects.values("code").annotate(v=Max("version"))
-    pairs = [(row["code"], row["v"]) for row in newest]
-    found = {f.code: f for f in PrintFormat.objects.filter(code__in=[c for c, _v in pairs])
-             if (f.code, f.version) in pairs}
-    return [found[c] for c in sorted(found)]
+    newest = PrintFormat.objects.filter(code=OuterRef("code")).order_by("-version").values("version")[:1]
+    return list(PrintFormat.objects.filter(version=Subquery(newest)).order_by("code"))
 
 
 def current_format(code: str) -> PrintFormat | None:

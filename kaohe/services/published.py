@@ -28,7 +28,13 @@ def snapshot(round_) -> dict:
 
 
 def latest_version(round_) -> PublishedResult | None:
-    return round_.versions.order_by("-number").first()
+    """The newest version's record; its frozen result (``content``, large) is read only when asked for."""
+    return round_.versions.defer("content").order_by("-number").first()
+
+
+def version_list(round_):
+    """Every version's number, reason and date, for a page's version links: without their frozen results."""
+    return round_.versions.defer("content").order_by("-number")
 
 
 def version_result(version: PublishedResult) -> SchemeResult:
@@ -54,8 +60,16 @@ def changed_since_published(round_) -> bool:
 
 
 def published_unit(round_, unit_name: str) -> UnitResult | None:
-    """One unit with its explanation as the latest published version froze it (None before publication)."""
+    """One unit with its explanation as the latest published version froze it (None before publication).
+
+    Cached per unit as well: a unit's page would otherwise read the whole round's result back from the cache.
+    """
     version = latest_version(round_)
     if version is None:
         return None
-    return next((u for u in version_result(version).units if u.unit == unit_name), None)
+    key = f"kaohe:version:{version.pk}:unit:{unit_name}"
+    found = cache.get(key)
+    if found is None:
+        found = next((u for u in version_result(version).units if u.unit == unit_name), None)
+        cache.set(key, found, 3600)
+    return found

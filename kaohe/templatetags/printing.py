@@ -22,7 +22,7 @@ def print_formats(context, subject: str, round_=None, unit=None, section=None) -
         subjects.append(Subject.APPRAISAL_FORM)
         if round_.scheme.method != "points":
             subjects.append(Subject.EVALUATION_REPORT)
-    shown = [f for f in current_formats() if f.subject in subjects and f.enabled
+    shown = [f for f in _formats(context) if f.subject in subjects and f.enabled
              and can_print(user, round_, f.subject, unit=unit, section=section)]
     return [(f, f.subject in PER_UNIT) for f in shown]
 
@@ -32,4 +32,15 @@ def batch_formats(context, round_) -> list:
     """Per-unit formats a batch can print for every unit of the round, for those who may."""
     if not round_ or not can_print_whole_round(context.get("user")):
         return []
-    return [f for f in current_formats() if f.subject in PER_UNIT and f.enabled]
+    return [f for f in _formats(context) if f.subject in PER_UNIT and f.enabled]
+
+
+def _formats(context) -> list:
+    """The formats in use, read once per request however many menus a page shows."""
+    request = context.get("request")
+    if request is None:
+        return current_formats()
+    found = getattr(request, "_kaohe_print_formats", None)
+    if found is None:
+        found = request._kaohe_print_formats = current_formats()
+    return found
