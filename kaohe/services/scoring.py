@@ -137,7 +137,10 @@ def load_facts(
     if stored and not explain and as_of.year == scheme.year and (not checked or current_state(scheme.pk)):
         tallies = _tally_list(stored_totals(scheme.pk, as_of.month, only), names, rules, rows, _Decimals(integers=True))
     else:
-        tallies = _tallies(scheme.pk, cutoff, names, rules, rows, only)
+        # Every ledger row is dated within the scheme's year (the write layer refuses any other date), so at the
+        # year's end the date test would keep every row: leave it out of the aggregate over the whole ledger.
+        whole_year = cutoff >= date(scheme.year, 12, 31)
+        tallies = _tallies(scheme.pk, None if whole_year else cutoff, names, rules, rows, only)
     figures = _figures(scheme.pk, names, as_of, only)
     return Facts(spec, as_of, unit_facts, tallies, figures, ids={name: uid for uid, name in names.items()})
 
@@ -185,20 +188,23 @@ def _unit_filter(only: list[int] | None) -> tuple[str, list[int]]:
     return f" AND unit_id IN ({', '.join(['%s'] * len(only))})", list(only)
 
 
-def _tallies(scheme_id: int, cutoff: date, names: dict, rules: dict, rows: dict,
+def _tallies(scheme_id: int, cutoff: date | None, names: dict, rules: dict, rows: dict,
              only: list[int] | None = None) -> list[Tally]:
+    """Counts and sums per (unit, rule) of the rows dated up to ``cutoff`` (None: every row)."""
     table = LedgerEntry._meta.db_table
     if connection.vendor == "sqlite":
         q_sum, p_sum = f"SUM(ROUND(quantity * {10**SCALE}))", f"SUM(ROUND(points * {10**SCALE}))"
     else:
         q_sum, p_sum = "SUM(quantity)", "SUM(points)"
     where, extra = _unit_filter(only)
+    dated = "" if cutoff is None else " AND date <= %s"
     sql = (
         f"SELECT unit_id, rule_id, COUNT(*), {q_sum}, {p_sum} FROM {table} "
-        f"WHERE scheme_id = %s AND date <= %s{where} GROUP BY unit_id, rule_id"
+        f"WHERE scheme_id = %s{dated}{where} GROUP BY unit_id, rule_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, connection.ops.adapt_datefield_value(cutoff), *extra])
+        cutoff_param = [] if cutoff is None else [connection.ops.adapt_datefield_value(cutoff)]
+        cursor.execute(sql, [scheme_id, *cutoff_param, *extra])
         fetched = cursor.fetchall()
     return _tally_list(fetched, names, rules, rows, _Decimals())
 
