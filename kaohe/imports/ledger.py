@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
 from django.utils.translation import gettext as _
 
-from kaohe.models import LedgerEntry, Rule, Scheme, SchemeGroup, Unit
+from kaohe.models import Indicator, LedgerEntry, Rule, Scheme, SchemeGroup, Unit
 from kaohe.scoring.spec import COUNT_KINDS, ENTERED_KINDS, Kind
 
 from .errors import ImportRejected, RowError
@@ -49,6 +49,36 @@ class _RuleInfo:
     section: int | None = None
 
 
+def _one_unit(scheme_id: int, name: str) -> dict[str, tuple[int, bool, bool]]:
+    """name → (id, active, whether its group is assessed by the scheme), for one unit.
+
+    Plain SQL: a single entry is made in a few milliseconds, and building this through the ORM cost more than
+    running it.
+    """
+    sql = (f"SELECT u.id, u.name, u.active, EXISTS(SELECT 1 FROM {SchemeGroup._meta.db_table} g "
+           f"WHERE g.group_id = u.group_id AND g.scheme_id = %s) FROM {Unit._meta.db_table} u WHERE u.name = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scheme_id, name])
+        return {found: (pk, bool(active), bool(assessed)) for pk, found, active, assessed in cursor.fetchall()}
+
+
+def _one_rule(scheme_id: int, code: str) -> list[tuple]:
+    """(id, code, kind, min, max, section) of one rule of the scheme, in plain SQL as :func:`_one_unit`."""
+    sql = (f"SELECT r.id, r.code, r.kind, r.min_points, r.max_points, i.section_id FROM {Rule._meta.db_table} r "
+           f"LEFT JOIN {Indicator._meta.db_table} i ON i.id = r.indicator_id WHERE r.scheme_id = %s AND r.code = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scheme_id, code])
+        return [(pk, found, kind, _stored_decimal(lo), _stored_decimal(hi), section)
+                for pk, found, kind, lo, hi, section in cursor.fetchall()]
+
+
+def _stored_decimal(value) -> Decimal | None:
+    """A DECIMAL column as the driver hands it back: SQLite gives a binary float, whose shortest repr is exact."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
 class LedgerValidator:
     """Looks units and rules up once; checks one row at a time, collecting every problem."""
 
@@ -59,20 +89,24 @@ class LedgerValidator:
             groups = set(scheme.groups.values_list("group_id", flat=True))
             self.units = {name: (pk, active, group in groups)
                           for pk, name, active, group in Unit.objects.values_list("id", "name", "active", "group_id")}
-        else:  # one unit: whether its group is assessed comes with it, in the same query
-            assessed = Exists(SchemeGroup.objects.filter(scheme=scheme, group_id=OuterRef("group_id")))
-            self.units = {name: (pk, active, ok) for pk, name, active, ok in Unit.objects.filter(name=unit)
-                          .annotate(assessed=assessed).values_list("id", "name", "active", "assessed")}
-        rules = scheme.rules.all() if rule is None else scheme.rules.filter(code=fold(rule))
+        else:  # one entry: its unit and its rule only, each one plain query (see _one_unit, _one_rule)
+            self.units = _one_unit(scheme.pk, unit)
+        if rule is None:
+            rules = scheme.rules.order_by().values_list(
+                "id", "code", "kind", "min_points", "max_points", "indicator__section_id")
+        else:
+            rules = _one_rule(scheme.pk, fold(rule))
         self.rules = {
             code: _RuleInfo(code, pk, Kind(kind), lo, hi, section)
-            for pk, code, kind, lo, hi, section in rules.values_list(
-                "id", "code", "kind", "min_points", "max_points", "indicator__section_id")
+            for pk, code, kind, lo, hi, section in rules
         }
-        others = Rule.objects.exclude(scheme=scheme)
-        if rule is not None:
-            others = others.filter(code=fold(rule)) if not self.rules else others.none()
-        self.other_codes = set(others.values_list("code", flat=True))
+        # Other schemes' codes, to tell "a rule of another scheme" from "no such rule": only when it can matter.
+        self.other_codes: set[str] = set()
+        if rule is None or not self.rules:
+            others = Rule.objects.exclude(scheme=scheme)
+            if rule is not None:
+                others = others.filter(code=fold(rule))
+            self.other_codes = set(others.values_list("code", flat=True))
         self.dates: dict[str, date] = {}
         self.numbers: dict[tuple[str, str], Decimal] = {}
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from kaohe.models import EconomicFigure, LedgerEntry, Measurement, Rating, Scheme, SurveyScore, Unit
+from kaohe.models import EconomicFigure, LedgerEntry, Measurement, Rating, Scheme, SurveyScore, Unit, UnitGroup
 from kaohe.scoring import (
     AsOf,
     Figure,
@@ -102,15 +102,18 @@ def load_facts(
     groups = [g.code for g in spec.groups]
     if group:
         groups = [g for g in groups if g == group]
-    chosen = Unit.objects.filter(active=True, group__code__in=groups)
-    if spec.method == Method.OBJECTIVES:  # only those who answer for a node are assessed
-        chosen = chosen.filter(objectives__scheme=scheme).distinct()
     few = units is not None or unit_ids is not None  # only some units: ask the database for theirs only
-    if units is not None:
-        chosen = chosen.filter(name__in=units)
-    if unit_ids is not None:
-        chosen = chosen.filter(pk__in=unit_ids)
-    units = list(chosen.values_list("id", "name", "group__code"))
+    if unit_ids is not None and units is None and spec.method != Method.OBJECTIVES:
+        units = _units_by_id(groups, unit_ids)  # a write re-scoring its units: no ORM on that path
+    else:
+        chosen = Unit.objects.filter(active=True, group__code__in=groups)
+        if spec.method == Method.OBJECTIVES:  # only those who answer for a node are assessed
+            chosen = chosen.filter(objectives__scheme=scheme).distinct()
+        if units is not None:
+            chosen = chosen.filter(name__in=units)
+        if unit_ids is not None:
+            chosen = chosen.filter(pk__in=unit_ids)
+        units = list(chosen.values_list("id", "name", "group__code"))
     names = {uid: name for uid, name, _g in units}
     rules = rule_codes if rule_codes is not None else dict(scheme.rules.values_list("id", "code"))
     unit_facts = [UnitFact(name, group_code) for _uid, name, group_code in units]
@@ -143,6 +146,20 @@ def load_facts(
         tallies = _tallies(scheme.pk, None if whole_year else cutoff, names, rules, rows, only)
     figures = _figures(scheme.pk, names, as_of, only)
     return Facts(spec, as_of, unit_facts, tallies, figures, ids={name: uid for uid, name in names.items()})
+
+
+def _units_by_id(groups: list[str], unit_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, name, group code) of the active ``unit_ids`` in ``groups``, in the units' usual order."""
+    if not groups or not unit_ids:
+        return []
+    quote = connection.ops.quote_name
+    sql = (f"SELECT u.id, u.name, g.code FROM {Unit._meta.db_table} u "
+           f"JOIN {UnitGroup._meta.db_table} g ON g.id = u.group_id WHERE u.active = %s "
+           f"AND g.code IN ({', '.join(['%s'] * len(groups))}) AND u.id IN ({', '.join(['%s'] * len(unit_ids))}) "
+           f"ORDER BY g.{quote('order')}, u.name")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, *groups, *unit_ids])
+        return cursor.fetchall()
 
 
 class _Decimals:
