@@ -52,13 +52,23 @@ class SheetLock:
                        **params)
 
 
+def _running_rounds(scheme_id: int) -> list[Round]:
+    """The scheme's rounds not yet closed. Most of the year none is: one plain query answers that, and only
+    when one runs is it read as a model."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {Round._meta.db_table} WHERE scheme_id = %s AND state <> %s",
+                       [scheme_id, RoundState.CLOSED])
+        ids = [pk for (pk,) in cursor.fetchall()]
+    return list(Round.objects.filter(pk__in=ids)) if ids else []
+
+
 class LockBook:
     """The locks of one scheme's running round, read once; each question is then a dictionary look-up."""
 
     def __init__(self, scheme, units: list[int] | None = None) -> None:
         """``units``: read only these units' sheets (one entry); ``for_section`` then knows no other unit's."""
         self.scheme = scheme
-        self.rounds = list(Round.objects.filter(scheme=scheme).exclude(state=RoundState.CLOSED))
+        self.rounds = _running_rounds(scheme.pk)
         sheets = []
         if self.rounds:  # no running round, nothing locked: spare a single write the three reads below
             fixed = set(State.objects.filter(workflow__target="sheet", editable=False)
