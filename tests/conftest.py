@@ -87,9 +87,13 @@ def empty_cache():
     """Each test starts with an empty cache (Redis in CI), as ids repeat between rolled-back tests."""
     from django.core.cache import cache
 
+    from kaohe.services.memo import forget_all
+
     cache.clear()
+    forget_all()
     yield
     cache.clear()
+    forget_all()
 
 
 @contextmanager

@@ -7,12 +7,11 @@ the next version, after the collector and the meeting have approved it again.
 
 from __future__ import annotations
 
-from django.core.cache import cache
-
 from kaohe.models import PublishedResult
 from kaohe.scoring import SchemeResult, UnitResult
 from kaohe.scoring.serial import result_from_data, result_to_data
 
+from .memo import remembered, version_key
 from .ranking import round_unit_names, scored_round
 from .scoring import score
 
@@ -38,12 +37,8 @@ def version_list(round_):
 
 
 def version_result(version: PublishedResult) -> SchemeResult:
-    key = f"kaohe:version:{version.pk}"
-    found = cache.get(key)
-    if found is None:
-        found = result_from_data(version.content["result"])
-        cache.set(key, found, 3600)
-    return found
+    return remembered(f"kaohe:version:{version_key(version)}", lambda: result_from_data(version.content["result"]),
+                      3600)
 
 
 def _summary(result: SchemeResult) -> dict:
@@ -67,9 +62,5 @@ def published_unit(round_, unit_name: str) -> UnitResult | None:
     version = latest_version(round_)
     if version is None:
         return None
-    key = f"kaohe:version:{version.pk}:unit:{unit_name}"
-    found = cache.get(key)
-    if found is None:
-        found = next((u for u in version_result(version).units if u.unit == unit_name), None)
-        cache.set(key, found, 3600)
-    return found
+    return remembered(f"kaohe:version:{version_key(version)}:unit:{unit_name}",
+                      lambda: next((u for u in version_result(version).units if u.unit == unit_name), None), 3600)

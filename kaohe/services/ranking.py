@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Max, Subquery
 
@@ -37,6 +36,7 @@ from kaohe.scoring import SchemeResult, UnitResult
 from kaohe.scoring.serial import result_from_data
 
 from .aggregates import stored_result
+from .memo import remembered, version_key
 from .scoring import score
 
 TTL = 3600
@@ -105,13 +105,11 @@ def round_unit_names(round_) -> list[str] | None:
 
 def scored_round(round_, key: str | None = None) -> SchemeResult:
     """Every unit's scores, ranks and prizes (no explanation lines), as exact Decimals."""
-    key = f"kaohe:round:{key or fingerprint(round_)}"
-    found = cache.get(key)
-    if found is None:
+    def compute() -> SchemeResult:
         names = round_unit_names(round_)
-        found = _stored(round_, names) or score(round_.scheme, as_of=round_.as_of, explain=False, units=names)
-        cache.set(key, found, TTL)
-    return found
+        return _stored(round_, names) or score(round_.scheme, as_of=round_.as_of, explain=False, units=names)
+
+    return remembered(f"kaohe:round:{key or fingerprint(round_)}", compute, TTL)
 
 
 def _stored(round_, names: list[str] | None) -> SchemeResult | None:
@@ -125,16 +123,15 @@ def _stored(round_, names: list[str] | None) -> SchemeResult | None:
 def unit_detail(round_, unit_name: str, key: str | None = None) -> UnitResult:
     """One unit with every item's explanation: the rows and figures behind each point."""
     key = key or fingerprint(round_)
-    cache_key = f"kaohe:unit:{key}:{unit_name}"
-    found = cache.get(cache_key)
-    if found is None:
+
+    def compute() -> UnitResult:
         found = score(round_.scheme, as_of=round_.as_of, units=[unit_name], explain=True).unit(unit_name)
         # Rank, prize and grade (with its quota) depend on the whole group: take them from the full result.
         whole = scored_round(round_, key).unit(unit_name)
-        found = replace(found, rank=whole.rank, prize=whole.prize, grade=whole.grade,
-                        notes=found.notes + tuple(n for n in whole.notes if "demoted" in n))
-        cache.set(cache_key, found, TTL)
-    return found
+        return replace(found, rank=whole.rank, prize=whole.prize, grade=whole.grade,
+                       notes=found.notes + tuple(n for n in whole.notes if "demoted" in n))
+
+    return remembered(f"kaohe:unit:{key}:{unit_name}", compute, TTL)
 
 
 def ranking_groups(round_, key: str | None = None, version=None) -> list[tuple[str, list[dict]]]:
@@ -143,9 +140,8 @@ def ranking_groups(round_, key: str | None = None, version=None) -> list[tuple[s
     ``version``: a published version of the round, shown as it was frozen.
     """
     key = key or fingerprint(round_)
-    cache_key = f"kaohe:ranking:v{version.pk}" if version is not None else f"kaohe:ranking:{key}"
-    found = cache.get(cache_key)
-    if found is None:
+
+    def compute() -> list[tuple[str, list[dict]]]:
         result = result_from_data(version.content["result"]) if version is not None else scored_round(round_, key)
         names = dict(round_.scheme.groups.values_list("group__code", "group__name"))
         by_group: dict[str, list[dict]] = {}
@@ -153,6 +149,7 @@ def ranking_groups(round_, key: str | None = None, version=None) -> list[tuple[s
             data = jsonable(unit.as_dict())
             data.pop("explanation", None)
             by_group.setdefault(unit.group, []).append(data)
-        found = [(names.get(code, code), units) for code, units in by_group.items()]
-        cache.set(cache_key, found, TTL)
-    return found
+        return [(names.get(code, code), units) for code, units in by_group.items()]
+
+    return remembered(f"kaohe:ranking:{version_key(version)}" if version is not None else f"kaohe:ranking:{key}",
+                      compute, TTL)
