@@ -75,12 +75,51 @@ class LedgerValidator:
         self.other_codes = set(others.values_list("code", flat=True))
         self.dates: dict[str, date] = {}
         self.numbers: dict[tuple[str, str], Decimal] = {}
+        # The cells of rows already accepted, as typed: a file repeats a few hundred units, rules, dates and
+        # amounts, so most rows are checked by looking their cells up here (see _known).
+        self.known_units: dict[str, int] = {}
+        self.known_rules: dict[str, _RuleInfo] = {}
+        self.known_days: dict[str, tuple[date, str]] = {}
+        self.known_amounts: dict[tuple[int, str, str], tuple[Decimal, Decimal | None]] = {}
 
     def sections(self) -> dict[int, int | None]:
         """rule id → the section that records it, for the rules looked up."""
         return {info.id: info.section for info in self.rules.values()}
 
     def row(self, line: int, cells: dict[str, str], errors: list[RowError]) -> LedgerRow | None:
+        known = self._known(line, cells)
+        if known is not None:
+            return known
+        row = self._checked(line, cells, errors)
+        if row is not None:
+            rule = self.rules[row.key[1]]
+            self.known_units[cells["unit"]] = row.unit_id
+            self.known_rules[cells["rule"]] = rule
+            self.known_days[cells["date"]] = (row.date, row.key[4])
+            self.known_amounts[rule.id, cells.get("quantity", ""), cells.get("points", "")] = (row.quantity,
+                                                                                                row.points)
+        return row
+
+    def _known(self, line: int, cells: dict[str, str]) -> LedgerRow | None:
+        """The row, when each of its cells was accepted as it stands in an earlier row; else None (check it).
+
+        Each check of :meth:`_checked` depends on one cell alone, or on the rule and its amounts, or on the
+        rule and the note: a cell accepted once is accepted again.
+        """
+        get = cells.get
+        unit, rule, day = get("unit"), self.known_rules.get(get("rule")), self.known_days.get(get("date"))
+        unit_id = self.known_units.get(unit)
+        if unit_id is None or rule is None or day is None:
+            return None
+        amounts = self.known_amounts.get((rule.id, get("quantity", ""), get("points", "")))
+        note = get("note", "")
+        if amounts is None or note is None or "\x00" in note or (rule.kind == Kind.DISCRETIONARY and not note):
+            return None
+        quantity, points = amounts
+        return LedgerRow(unit_id, rule.id, quantity, points, day[0], note,
+                         (unit, rule.code, quantity, points if points is not None else "", day[1], note), line)
+
+    def _checked(self, line: int, cells: dict[str, str], errors: list[RowError]) -> LedgerRow | None:
         before = len(errors)
 
         def fail(column: str, code: str, message: str) -> None:

@@ -73,6 +73,18 @@ def test_every_bad_row_is_named_and_nothing_is_imported(town, units):
     ]
 
 
+def test_cells_accepted_in_an_earlier_row_are_checked_again_with_the_rest_of_their_row(town, units):
+    errors = rejected(town, HEADER + "\n".join([
+        "城关镇,7.a,,-2.5,2026-01-10,台帐缺",    # line 2: fine
+        "城关镇,5.b,0.5,,2026-01-10,",           # 3 fine: a ratio
+        "城关镇,7.a,,-2.5,2026-01-10,",          # 4 the same amount, but no reason
+        "城关镇,8.1.a,0.5,,2026-01-10,",         # 5 the same quantity, on a counted rule
+        "城关镇,8.1.a,,-2.5,2026-01-10,x",       # 6 the same points, on a counted rule
+    ]) + "\n")
+    assert errors == [(4, "note", "", "missing_note"), (5, "quantity", "0.5", "not_whole"),
+                      (6, "points", "-2.5", "points_not_allowed")]
+
+
 def test_rule_of_another_scheme_is_named_as_such(town, units):
     from kaohe.actions.schemes import do_load_scheme as load_scheme
 
