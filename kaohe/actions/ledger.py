@@ -212,28 +212,65 @@ def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: li
     # Imports into one scheme take turns: the second of two at the same moment waits here, then finds the
     # first one's rows present (two InnoDB transactions inserting the same keys would deadlock instead).
     Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).get()
+    book = LockBook(scheme)
+    if book.empty and not _present(scheme.pk, _sample(identities)):
+        # Most likely a file of new rows, and no lock refuses any row: write them all and let the unique index
+        # skip those already there, rather than look up every row first.
+        return _write_all(scheme, filename, rows, identities, sections, acting_user)
     present = _present(scheme.pk, identities)
     new = [(row, identity) for row, identity in zip(rows, identities, strict=True) if identity not in present]
     earlier = min((b for b in present.values() if b is not None), default=None)
     if not new:
         return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=earlier)
-    locked = lock_problems(scheme, [row for row, _i in new], sections)
+    locked = lock_problems(scheme, [row for row, _i in new], sections, book=book)
     if locked:
         raise ImportRejected(locked)
     batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
-                                       created_by=acting_user,
-                                       fingerprint=fingerprint("ledger", scheme.code, sorted((i,) for _r, i in new)))
+                                       created_by=acting_user, fingerprint=_fingerprint(scheme, new))
     written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
     if written == 0:
         raise _NothingNew
     if written != len(new):
         ImportBatch.objects.filter(pk=batch.pk).update(row_count=written)
+    return _absorbed(scheme, batch, filename, len(rows), new, written, earlier, sections, acting_user)
+
+
+def _write_all(scheme, filename: str, rows: list[LedgerRow], identities: list[str], sections: dict, acting_user):
+    """Insert every row; when some were in the ledger already, find out which afterwards (the same outcome
+    as looking them up first)."""
+    new = list(zip(rows, identities, strict=True))
+    batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
+                                       created_by=acting_user, fingerprint=_fingerprint(scheme, new))
+    written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
+    if written == 0:
+        raise _NothingNew
+    earlier = None
+    if written != len(new):
+        present = _present(scheme.pk, identities)
+        earlier = min((b for b in present.values() if b is not None and b != batch.pk), default=None)
+        new = [(row, identity) for row, identity in new if present.get(identity) == batch.pk]
+        ImportBatch.objects.filter(pk=batch.pk).update(row_count=written, fingerprint=_fingerprint(scheme, new))
+    return _absorbed(scheme, batch, filename, len(rows), new, written, earlier, sections, acting_user)
+
+
+def _absorbed(scheme, batch: ImportBatch, filename: str, total: int, new: list[tuple[LedgerRow, str]],
+              written: int, earlier: int | None, sections: dict, acting_user) -> ImportOutcome:
+    """The totals, standings, audit and sheets brought up to date with the ``written`` rows of ``batch``."""
     absorb_ledger_rows(scheme, _written_facts(batch.pk, new, written), _newest(batch.pk))
     audit(acting_user, "ledger.import", scheme=scheme, target=batch,
-          after={"file": filename, "rows": len(rows), "new": written, "already": len(rows) - written})
+          after={"file": filename, "rows": total, "new": written, "already": total - written})
     _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id]) for row, _i in new})
-    return ImportOutcome("ledger", len(rows), batch.pk, created=written, unchanged=len(rows) - written,
-                         duplicate_of=earlier if written < len(rows) else None)
+    return ImportOutcome("ledger", total, batch.pk, created=written, unchanged=total - written,
+                         duplicate_of=earlier if written < total else None)
+
+
+def _sample(identities: list[str], size: int = 500) -> list[str]:
+    """A few hundred identities spread over the file: a file that repeats earlier rows shows some of them."""
+    return identities[::max(1, len(identities) // size)][:size]
+
+
+def _fingerprint(scheme, new: list[tuple[LedgerRow, str]]) -> str:
+    return fingerprint("ledger", scheme.code, sorted((i,) for _r, i in new))
 
 
 def _written_facts(batch_id: int, new: list[tuple[LedgerRow, str]], written: int) -> list[tuple]:
