@@ -52,8 +52,11 @@ def _sections(scheme, rule_ids: Iterable[int] | None = None) -> dict[int, int | 
 
 def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> list[RowError]:
     """Rows under a rule of a section the acting user does not record for."""
+    barred = {rule_id for rule_id, section in sections.items() if not can_record(acting_user, section)}
+    if not barred:
+        return []
     return [RowError(row.line, "rule", row.key[1], "other_section", str(_("this rule belongs to another section")))
-            for row in rows if not can_record(acting_user, sections[row.rule_id])]
+            for row in rows if row.rule_id in barred]
 
 
 def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None, *,
@@ -270,7 +273,7 @@ def _sample(identities: list[str], size: int = 500) -> list[str]:
 
 
 def _fingerprint(scheme, new: list[tuple[LedgerRow, str]]) -> str:
-    return fingerprint("ledger", scheme.code, sorted((i,) for _r, i in new))
+    return fingerprint("ledger", scheme.code, [(i,) for i in sorted(i for _r, i in new)])
 
 
 def _written_facts(batch_id: int, new: list[tuple[LedgerRow, str]], written: int) -> list[tuple]:
@@ -308,12 +311,11 @@ def _insert(rows: list[tuple[LedgerRow, str]], scheme_id: int, batch_id: int, us
     )
     # Placeholders only, no literal NULL: mysqlclient then sends each chunk as one multi-row INSERT rather than
     # a statement per row.
-    params = [
-        (scheme_id, r.unit_id, r.rule_id, ops.adapt_decimalfield_value(r.quantity, 14, 4),
-         ops.adapt_decimalfield_value(r.points, 14, 4) if r.points is not None else None,
-         ops.adapt_datefield_value(r.date), r.note, batch_id, None, now, user_id, identity)
-        for r, identity in rows
-    ]
+    days = {day: ops.adapt_datefield_value(day) for day in {r.date for r, _i in rows}}  # a few hundred: once each
+    decimal = ops.adapt_decimalfield_value
+    params = [(scheme_id, r.unit_id, r.rule_id, decimal(r.quantity, 14, 4),
+               decimal(r.points, 14, 4) if r.points is not None else None, days[r.date], r.note, batch_id, None, now,
+               user_id, identity) for r, identity in rows]
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(params), INSERT_CHUNK):

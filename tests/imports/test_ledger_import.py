@@ -8,7 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaohe.actions.ledger import do_import_ledger as import_ledger
+from kaohe.doctype.ledger import row_identities, row_identity
 from kaohe.imports.errors import ImportRejected
+from kaohe.imports.ledger import LedgerRow
 from kaohe.models import ImportBatch, LedgerEntry
 from kaohe.services.scoring import score
 
@@ -214,3 +216,14 @@ def test_a_rejected_import_changes_no_score(town, units, rows):
     else:
         assert LedgerEntry.objects.count() == count + outcome.created
         assert outcome.created + outcome.unchanged == len(rows)
+
+
+def test_the_identities_of_many_rows_are_each_rows_own():
+    rows = [LedgerRow(unit, rule, quantity, points, day, note, ())
+            for unit, rule in ((1, 2), (12, 1))
+            for quantity in (D(1), D("1.0"), D(0), D("-0"), D("2.5000"), D(10))
+            for points in (None, D(0), D("-0.0"), D("-2.5"))
+            for day in (date(2026, 1, 1), date(2026, 12, 31))
+            for note in ("", " 迟报 ")]
+    assert row_identities(rows) == [row_identity(r.unit_id, r.rule_id, r.date, r.quantity, r.points, r.note)
+                                     for r in rows]
