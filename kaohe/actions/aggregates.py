@@ -144,7 +144,8 @@ def _months(text: str) -> list[int]:
 def _add_to_totals(scheme_id: int, cells: dict[tuple[int, int], dict[int, list[int]]]) -> None:
     """Each (unit, rule)'s new rows into the cells of their month and every later one: insert or add."""
     params = []
-    for (unit_id, rule_id), by_month in cells.items():
+    # In the order of the unique index: each upsert lands next to the one before.
+    for (unit_id, rule_id), by_month in sorted(cells.items()):
         count = quantity = points = 0
         for month in range(min(by_month), YEAR_END + 1):
             added = by_month.get(month)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.doctype.ledger import entry_label, row_identities
 from kaohe.imports.errors import ImportRejected, RowError
-from kaohe.imports.fields import fingerprint
+from kaohe.imports.fields import hex_fingerprint
 from kaohe.imports.ledger import LedgerRow, LedgerValidator, validate_ledger
 from kaohe.imports.outcome import ImportOutcome
 from kaohe.models import Evidence, ImportBatch, LedgerEntry, Rule, Scheme, ScoreSheet
@@ -182,7 +182,8 @@ def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) ->
     problems = section_problems(rows, sections, acting_user)
     identities = row_identities(rows)
     first: dict[str, int] = {}
-    for row, identity in zip(rows, identities, strict=True):
+    repeats = len(set(identities)) < len(identities)  # most files repeat no row: spare them the walk below
+    for row, identity in zip(rows, identities, strict=True) if repeats else ():
         if identity in first:
             problems.append(RowError(row.line, "note", row.note, "duplicate_row", str(
                 _("this row repeats line %(line)s: write one row with quantity 2, or tell them apart in the note")
@@ -273,7 +274,7 @@ def _sample(identities: list[str], size: int = 500) -> list[str]:
 
 
 def _fingerprint(scheme, new: list[tuple[LedgerRow, str]]) -> str:
-    return fingerprint("ledger", scheme.code, [(i,) for i in sorted(i for _r, i in new)])
+    return hex_fingerprint("ledger", scheme.code, sorted(i for _r, i in new))
 
 
 def _written_facts(batch_id: int, new: list[tuple[LedgerRow, str]], written: int) -> list[tuple]:

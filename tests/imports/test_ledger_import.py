@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from kaohe.actions.ledger import do_import_ledger as import_ledger
 from kaohe.doctype.ledger import row_identities, row_identity
 from kaohe.imports.errors import ImportRejected
+from kaohe.imports.fields import fingerprint, hex_fingerprint
 from kaohe.imports.ledger import LedgerRow
 from kaohe.models import ImportBatch, LedgerEntry
 from kaohe.services.scoring import score
@@ -227,3 +228,10 @@ def test_the_identities_of_many_rows_are_each_rows_own():
             for note in ("", " 迟报 ")]
     assert row_identities(rows) == [row_identity(r.unit_id, r.rule_id, r.date, r.quantity, r.points, r.note)
                                      for r in rows]
+
+
+def test_the_fingerprint_of_digests_is_the_fingerprint_of_their_rows():
+    digests = sorted(row_identity(1, n, date(2026, 1, 1), D(1), None, "") for n in range(3))
+    for scope in ("town-2026", '镇"2026'):
+        for chosen in (digests, digests[:1], []):
+            assert hex_fingerprint("ledger", scope, chosen) == fingerprint("ledger", scope, [(d,) for d in chosen])
