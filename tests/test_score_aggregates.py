@@ -11,7 +11,8 @@ from kaohe.actions.aggregates import do_recompute_scores
 from kaohe.actions.economy import do_import_economy
 from kaohe.actions.ledger import do_import_ledger, do_record_entry, do_reverse_entry
 from kaohe.imports.errors import ImportRejected
-from kaohe.models import LedgerEntry, RuleTotal, ScoreState, Standing
+from kaohe.imports.fields import fingerprint
+from kaohe.models import ImportBatch, LedgerEntry, RuleTotal, ScoreState, Standing
 from kaohe.refusals import Refused
 from kaohe.scoring import AsOf
 from kaohe.services.aggregates import stored_result
@@ -198,3 +199,20 @@ def test_amounts_set_on_a_sheet_reach_the_stored_totals(round_, people):
     total = RuleTotal.objects.get(scheme=town, unit__name="城关镇", rule=rule, month=12)
     assert (total.count, total.points) == (3, -15000)
     same(stored_result(town), score(town, explain=False))
+
+
+def test_a_large_file_with_a_few_rows_already_imported_writes_and_counts_only_the_new_ones(town, people):
+    do_recompute_scores(town)
+    header = "unit,rule,quantity,points,date,note\n"
+    first = do_import_ledger(f"{header}城关镇,8.1.a,1,,2026-03-05,n1\n".encode(), "a.csv", town)
+    # 1,001 rows, the one already imported second: looked up only after the others are written
+    data = header + "".join(f"城关镇,8.1.a,1,,2026-03-05,n{n}\n" for n in range(1001))
+    more = do_import_ledger(data.encode(), "b.csv", town)
+    assert (more.created, more.unchanged, more.duplicate_of) == (1000, 1, first.batch_id)
+    batch = ImportBatch.objects.get(pk=more.batch_id)
+    mine = LedgerEntry.objects.filter(batch=batch).values_list("identity", flat=True)
+    assert batch.row_count == 1000 == len(mine)
+    assert batch.fingerprint == fingerprint("ledger", town.code, sorted((i,) for i in mine))
+    incremental = totals(town)
+    do_recompute_scores(town)
+    assert incremental == totals(town)

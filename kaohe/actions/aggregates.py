@@ -51,10 +51,15 @@ def absorb_ledger_rows(scheme: Scheme, rows: Iterable[LedgerFact], newest_id: in
     months: dict[date, int] = {}
     scaled: dict[Decimal | None, int] = {}  # a file repeats a few dates and amounts many times
     for unit_id, rule_id, day, quantity, points in rows:
-        month = months.get(day) or months.setdefault(day, month_of(day, scheme.year))
+        month = months.get(day)
+        if month is None:
+            month = months[day] = month_of(day, scheme.year)
         if month > YEAR_END:
             continue
-        cell = cells[(unit_id, rule_id)].setdefault(month, [0, 0, 0])
+        by_month = cells[unit_id, rule_id]
+        cell = by_month.get(month)
+        if cell is None:
+            cell = by_month[month] = [0, 0, 0]
         cell[0] += 1
         cell[1] += scaled[quantity] if quantity in scaled else scaled.setdefault(quantity, _scaled(quantity))
         cell[2] += scaled[points] if points in scaled else scaled.setdefault(points, _scaled(points))
@@ -144,7 +149,8 @@ def _months(text: str) -> list[int]:
 def _add_to_totals(scheme_id: int, cells: dict[tuple[int, int], dict[int, list[int]]]) -> None:
     """Each (unit, rule)'s new rows into the cells of their month and every later one: insert or add."""
     params = []
-    for (unit_id, rule_id), by_month in cells.items():
+    # In the order of the unique index: each upsert lands next to the one before.
+    for (unit_id, rule_id), by_month in sorted(cells.items()):
         count = quantity = points = 0
         for month in range(min(by_month), YEAR_END + 1):
             added = by_month.get(month)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.doctype.ledger import entry_label, row_identities
 from kaohe.imports.errors import ImportRejected, RowError
-from kaohe.imports.fields import fingerprint
+from kaohe.imports.fields import hex_fingerprint
 from kaohe.imports.ledger import LedgerRow, LedgerValidator, validate_ledger
 from kaohe.imports.outcome import ImportOutcome
 from kaohe.models import Evidence, ImportBatch, LedgerEntry, Rule, Scheme, ScoreSheet
@@ -52,8 +52,11 @@ def _sections(scheme, rule_ids: Iterable[int] | None = None) -> dict[int, int | 
 
 def section_problems(rows: Iterable[LedgerRow], sections: dict, acting_user) -> list[RowError]:
     """Rows under a rule of a section the acting user does not record for."""
+    barred = {rule_id for rule_id, section in sections.items() if not can_record(acting_user, section)}
+    if not barred:
+        return []
     return [RowError(row.line, "rule", row.key[1], "other_section", str(_("this rule belongs to another section")))
-            for row in rows if not can_record(acting_user, sections[row.rule_id])]
+            for row in rows if row.rule_id in barred]
 
 
 def lock_problems(scheme, rows: Iterable[LedgerRow], sections: dict, units: list[int] | None = None, *,
@@ -179,7 +182,8 @@ def do_import_ledger(data: bytes, filename: str, scheme, *, acting_user=None) ->
     problems = section_problems(rows, sections, acting_user)
     identities = row_identities(rows)
     first: dict[str, int] = {}
-    for row, identity in zip(rows, identities, strict=True):
+    repeats = len(set(identities)) < len(identities)  # most files repeat no row: spare them the walk below
+    for row, identity in zip(rows, identities, strict=True) if repeats else ():
         if identity in first:
             problems.append(RowError(row.line, "note", row.note, "duplicate_row", str(
                 _("this row repeats line %(line)s: write one row with quantity 2, or tell them apart in the note")
@@ -212,28 +216,65 @@ def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: li
     # Imports into one scheme take turns: the second of two at the same moment waits here, then finds the
     # first one's rows present (two InnoDB transactions inserting the same keys would deadlock instead).
     Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk", flat=True).get()
+    book = LockBook(scheme)
+    if book.empty and not _present(scheme.pk, _sample(identities)):
+        # Most likely a file of new rows, and no lock refuses any row: write them all and let the unique index
+        # skip those already there, rather than look up every row first.
+        return _write_all(scheme, filename, rows, identities, sections, acting_user)
     present = _present(scheme.pk, identities)
     new = [(row, identity) for row, identity in zip(rows, identities, strict=True) if identity not in present]
     earlier = min((b for b in present.values() if b is not None), default=None)
     if not new:
         return ImportOutcome("ledger", len(rows), None, unchanged=len(rows), duplicate_of=earlier)
-    locked = lock_problems(scheme, [row for row, _i in new], sections)
+    locked = lock_problems(scheme, [row for row, _i in new], sections, book=book)
     if locked:
         raise ImportRejected(locked)
     batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
-                                       created_by=acting_user,
-                                       fingerprint=fingerprint("ledger", scheme.code, sorted((i,) for _r, i in new)))
+                                       created_by=acting_user, fingerprint=_fingerprint(scheme, new))
     written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
     if written == 0:
         raise _NothingNew
     if written != len(new):
         ImportBatch.objects.filter(pk=batch.pk).update(row_count=written)
+    return _absorbed(scheme, batch, filename, len(rows), new, written, earlier, sections, acting_user)
+
+
+def _write_all(scheme, filename: str, rows: list[LedgerRow], identities: list[str], sections: dict, acting_user):
+    """Insert every row; when some were in the ledger already, find out which afterwards (the same outcome
+    as looking them up first)."""
+    new = list(zip(rows, identities, strict=True))
+    batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
+                                       created_by=acting_user, fingerprint=_fingerprint(scheme, new))
+    written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
+    if written == 0:
+        raise _NothingNew
+    earlier = None
+    if written != len(new):
+        present = _present(scheme.pk, identities)
+        earlier = min((b for b in present.values() if b is not None and b != batch.pk), default=None)
+        new = [(row, identity) for row, identity in new if present.get(identity) == batch.pk]
+        ImportBatch.objects.filter(pk=batch.pk).update(row_count=written, fingerprint=_fingerprint(scheme, new))
+    return _absorbed(scheme, batch, filename, len(rows), new, written, earlier, sections, acting_user)
+
+
+def _absorbed(scheme, batch: ImportBatch, filename: str, total: int, new: list[tuple[LedgerRow, str]],
+              written: int, earlier: int | None, sections: dict, acting_user) -> ImportOutcome:
+    """The totals, standings, audit and sheets brought up to date with the ``written`` rows of ``batch``."""
     absorb_ledger_rows(scheme, _written_facts(batch.pk, new, written), _newest(batch.pk))
     audit(acting_user, "ledger.import", scheme=scheme, target=batch,
-          after={"file": filename, "rows": len(rows), "new": written, "already": len(rows) - written})
+          after={"file": filename, "rows": total, "new": written, "already": total - written})
     _bump_sheets(scheme, {(row.unit_id, sections[row.rule_id]) for row, _i in new})
-    return ImportOutcome("ledger", len(rows), batch.pk, created=written, unchanged=len(rows) - written,
-                         duplicate_of=earlier if written < len(rows) else None)
+    return ImportOutcome("ledger", total, batch.pk, created=written, unchanged=total - written,
+                         duplicate_of=earlier if written < total else None)
+
+
+def _sample(identities: list[str], size: int = 500) -> list[str]:
+    """A few hundred identities spread over the file: a file that repeats earlier rows shows some of them."""
+    return identities[::max(1, len(identities) // size)][:size]
+
+
+def _fingerprint(scheme, new: list[tuple[LedgerRow, str]]) -> str:
+    return hex_fingerprint("ledger", scheme.code, sorted(i for _r, i in new))
 
 
 def _written_facts(batch_id: int, new: list[tuple[LedgerRow, str]], written: int) -> list[tuple]:
@@ -271,12 +312,11 @@ def _insert(rows: list[tuple[LedgerRow, str]], scheme_id: int, batch_id: int, us
     )
     # Placeholders only, no literal NULL: mysqlclient then sends each chunk as one multi-row INSERT rather than
     # a statement per row.
-    params = [
-        (scheme_id, r.unit_id, r.rule_id, ops.adapt_decimalfield_value(r.quantity, 14, 4),
-         ops.adapt_decimalfield_value(r.points, 14, 4) if r.points is not None else None,
-         ops.adapt_datefield_value(r.date), r.note, batch_id, None, now, user_id, identity)
-        for r, identity in rows
-    ]
+    days = {day: ops.adapt_datefield_value(day) for day in {r.date for r, _i in rows}}  # a few hundred: once each
+    decimal = ops.adapt_decimalfield_value
+    params = [(scheme_id, r.unit_id, r.rule_id, decimal(r.quantity, 14, 4),
+               decimal(r.points, 14, 4) if r.points is not None else None, days[r.date], r.note, batch_id, None, now,
+               user_id, identity) for r, identity in rows]
     written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(params), INSERT_CHUNK):

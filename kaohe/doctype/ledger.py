@@ -36,20 +36,25 @@ def _number(value: Decimal | None) -> str:
 
 def row_identities(rows) -> list[str]:
     """:func:`row_identity` of many rows (each with unit_id, rule_id, date, quantity, points, note), the few
-    distinct dates and numbers of a file written out once each."""
-    texts: dict = {}
-
-    def text(value) -> str:
-        if isinstance(value, Decimal) and not value:
-            return _number(value)  # 0 and -0 are equal keys but not the same text
-        found = texts.get(value)
-        if found is None:
-            found = texts[value] = value.isoformat() if isinstance(value, date) else _number(value)
-        return found
-
+    distinct units and rules, and dates and amounts, of a file written out once each."""
+    heads: dict[tuple, str] = {}
+    middles: dict[tuple, str] = {}
     sha256 = hashlib.sha256
-    return [sha256("\x1f".join([str(r.unit_id), str(r.rule_id), text(r.date), text(r.quantity), text(r.points),
-                                r.note.strip()]).encode("utf-8")).hexdigest() for r in rows]
+    found = []
+    for r in rows:
+        head = heads.get((r.unit_id, r.rule_id))
+        if head is None:
+            head = heads[r.unit_id, r.rule_id] = f"{r.unit_id}\x1f{r.rule_id}"
+        shared = r.quantity != 0 and r.points != 0  # 0 and -0 are equal keys but not the same text
+        middle = middles.get((r.date, r.quantity, r.points)) if shared else None
+        if middle is None:
+            middle = "\x1f".join([r.date.isoformat(), _number(r.quantity), _number(r.points)])
+            if shared:
+                middles[r.date, r.quantity, r.points] = middle
+        found.append(sha256(f"{head}\x1f{middle}\x1f{r.note.strip()}".encode()).hexdigest())
+    return found
+
+
 MONEY = {"max_digits": 20, "decimal_places": 4}
 
 

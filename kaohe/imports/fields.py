@@ -146,3 +146,11 @@ def fingerprint(kind: str, scope: str, rows: list[tuple]) -> str:
     """The same rows give the same fingerprint whatever the file's encoding or format."""
     canonical = json.dumps([kind, scope, [[str(v) for v in row] for row in rows]], ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def hex_fingerprint(kind: str, scope: str, digests: list[str]) -> str:
+    """:func:`fingerprint` of rows of one hex digest each (which JSON writes as they are), without building
+    a list per row."""
+    head = json.dumps([kind, scope], ensure_ascii=False)[:-1]
+    canonical = head + ', [' + ", ".join(f'["{d}"]' for d in digests) + "]]"
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

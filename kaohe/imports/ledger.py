@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import connection
@@ -20,6 +21,7 @@ from .errors import ImportRejected, RowError
 from .fields import CellError, column_limits, fold, parse_date, parse_decimal
 from .reader import read_table
 
+ENTRY_CELLS = ("unit", "rule", "date", "quantity", "points", "note")
 REQUIRED = ["unit", "rule", "date"]
 OPTIONAL = ["quantity", "points", "note"]
 QUANTITY_REQUIRED = {Kind.TIERED, Kind.PROPORTIONAL, Kind.COUNT_THRESHOLD}
@@ -109,12 +111,61 @@ class LedgerValidator:
             self.other_codes = set(others.values_list("code", flat=True))
         self.dates: dict[str, date] = {}
         self.numbers: dict[tuple[str, str], Decimal] = {}
+        # The cells of rows already accepted, as typed: a file repeats a few hundred units, rules, dates and
+        # amounts, so most rows are checked by looking their cells up here (see _known).
+        self.known_units: dict[str, int] = {}
+        self.known_rules: dict[str, _RuleInfo] = {}
+        self.known_days: dict[str, tuple[date, str]] = {}
+        self.known_amounts: dict[tuple[int, str, str], tuple[Decimal, Decimal | None]] = {}
+
+    @staticmethod
+    def cells_of(cells: dict[str, str]) -> tuple:
+        """unit, rule, date, quantity, points, note; :meth:`expect` replaces this with a faster look-up."""
+        get = cells.get
+        return get("unit"), get("rule"), get("date"), get("quantity", ""), get("points", ""), get("note", "")
+
+    def expect(self, header: list[str]) -> None:
+        """Every row has the cells of ``header`` (a file's rows do): read them all in one call when each
+        column is there."""
+        if set(ENTRY_CELLS) <= set(header):
+            self.cells_of = itemgetter(*ENTRY_CELLS)
 
     def sections(self) -> dict[int, int | None]:
         """rule id → the section that records it, for the rules looked up."""
         return {info.id: info.section for info in self.rules.values()}
 
     def row(self, line: int, cells: dict[str, str], errors: list[RowError]) -> LedgerRow | None:
+        known = self._known(line, cells)
+        if known is not None:
+            return known
+        row = self._checked(line, cells, errors)
+        if row is not None:
+            rule = self.rules[row.key[1]]
+            self.known_units[cells["unit"]] = row.unit_id
+            self.known_rules[cells["rule"]] = rule
+            self.known_days[cells["date"]] = (row.date, row.key[4])
+            self.known_amounts[rule.id, cells.get("quantity", ""), cells.get("points", "")] = (row.quantity,
+                                                                                                row.points)
+        return row
+
+    def _known(self, line: int, cells: dict[str, str]) -> LedgerRow | None:
+        """The row, when each of its cells was accepted as it stands in an earlier row; else None (check it).
+
+        Each check of :meth:`_checked` depends on one cell alone, or on the rule and its amounts, or on the
+        rule and the note: a cell accepted once is accepted again.
+        """
+        unit, rule, day, quantity, points, note = self.cells_of(cells)
+        unit_id, rule, day = self.known_units.get(unit), self.known_rules.get(rule), self.known_days.get(day)
+        if unit_id is None or rule is None or day is None:
+            return None
+        amounts = self.known_amounts.get((rule.id, quantity, points))
+        if amounts is None or note is None or "\x00" in note or (not note and rule.kind == Kind.DISCRETIONARY):
+            return None
+        quantity, points = amounts
+        return LedgerRow(unit_id, rule.id, quantity, points, day[0], note,
+                         (unit, rule.code, quantity, points if points is not None else "", day[1], note), line)
+
+    def _checked(self, line: int, cells: dict[str, str], errors: list[RowError]) -> LedgerRow | None:
         before = len(errors)
 
         def fail(column: str, code: str, message: str) -> None:
@@ -233,6 +284,7 @@ class LedgerValidator:
 def validate_ledger(data: bytes, filename: str, scheme: Scheme) -> list[LedgerRow]:
     table = read_table(data, filename, REQUIRED, OPTIONAL)
     validator = LedgerValidator(scheme)
+    validator.expect(table.header)
     errors: list[RowError] = []
     rows = [validator.row(line, cells, errors) for line, cells in table.rows]
     if errors:

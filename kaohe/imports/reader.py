@@ -142,7 +142,7 @@ def _csv_lines(data: bytes) -> tuple[list[tuple[int, list[str]]], list[_CellProb
     filled = 0
     try:
         for row in reader:
-            cells = [c.strip() for c in row]
+            cells = list(map(str.strip, row))
             lines.append((reader.line_num, cells))
             if any(cells):
                 filled += 1
@@ -310,7 +310,11 @@ def read_table(data: bytes, filename: str, required: list[str], optional: list[s
     if len(lines) == 1:
         raise _refuse(header_line + 1, "", "no_rows", _("the file has a header but no rows"))
     rows = []
+    width = len(header)
     for number, cells in lines[1:]:
+        if len(cells) == width:  # most rows: every cell there, none beyond
+            rows.append((number, dict(zip(header, cells, strict=True))))
+            continue
         if len(cells) > len(header) and any(cells[len(header):]):
             errors.append(RowError(number, "", ",".join(cells[len(header):]), "extra_cells",
                                    _("more cells than the header has columns")))

@@ -8,7 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaohe.actions.ledger import do_import_ledger as import_ledger
+from kaohe.doctype.ledger import row_identities, row_identity
 from kaohe.imports.errors import ImportRejected
+from kaohe.imports.fields import fingerprint, hex_fingerprint
+from kaohe.imports.ledger import LedgerRow
 from kaohe.models import ImportBatch, LedgerEntry
 from kaohe.services.scoring import score
 
@@ -71,6 +74,18 @@ def test_every_bad_row_is_named_and_nothing_is_imported(town, units):
         (16, "unit", "", "required"),
         (16, "date", "", "required"),
     ]
+
+
+def test_cells_accepted_in_an_earlier_row_are_checked_again_with_the_rest_of_their_row(town, units):
+    errors = rejected(town, HEADER + "\n".join([
+        "城关镇,7.a,,-2.5,2026-01-10,台帐缺",    # line 2: fine
+        "城关镇,5.b,0.5,,2026-01-10,",           # 3 fine: a ratio
+        "城关镇,7.a,,-2.5,2026-01-10,",          # 4 the same amount, but no reason
+        "城关镇,8.1.a,0.5,,2026-01-10,",         # 5 the same quantity, on a counted rule
+        "城关镇,8.1.a,,-2.5,2026-01-10,x",       # 6 the same points, on a counted rule
+    ]) + "\n")
+    assert errors == [(4, "note", "", "missing_note"), (5, "quantity", "0.5", "not_whole"),
+                      (6, "points", "-2.5", "points_not_allowed")]
 
 
 def test_rule_of_another_scheme_is_named_as_such(town, units):
@@ -202,3 +217,21 @@ def test_a_rejected_import_changes_no_score(town, units, rows):
     else:
         assert LedgerEntry.objects.count() == count + outcome.created
         assert outcome.created + outcome.unchanged == len(rows)
+
+
+def test_the_identities_of_many_rows_are_each_rows_own():
+    rows = [LedgerRow(unit, rule, quantity, points, day, note, ())
+            for unit, rule in ((1, 2), (12, 1))
+            for quantity in (D(1), D("1.0"), D(0), D("-0"), D("2.5000"), D(10))
+            for points in (None, D(0), D("-0.0"), D("-2.5"))
+            for day in (date(2026, 1, 1), date(2026, 12, 31))
+            for note in ("", " 迟报 ")]
+    assert row_identities(rows) == [row_identity(r.unit_id, r.rule_id, r.date, r.quantity, r.points, r.note)
+                                     for r in rows]
+
+
+def test_the_fingerprint_of_digests_is_the_fingerprint_of_their_rows():
+    digests = sorted(row_identity(1, n, date(2026, 1, 1), D(1), None, "") for n in range(3))
+    for scope in ("town-2026", '镇"2026'):
+        for chosen in (digests, digests[:1], []):
+            assert hex_fingerprint("ledger", scope, chosen) == fingerprint("ledger", scope, [(d,) for d in chosen])
