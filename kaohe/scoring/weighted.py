@@ -33,6 +33,9 @@ class WeightedPlan:
         self.rule_of = {r.item: r for r in scheme.rules if r.item and r.kind in WEIGHTED_KINDS}
         self.quantum = ONE.scaleb(-scheme.places)
         self.memo: dict[tuple, tuple] = {}
+        self.rated: dict[str, dict[tuple, tuple]] = {}  # criterion → its tallies' key → the finished leaf
+        self.rating_memo: dict[tuple, dict[tuple, tuple]] = {}  # rating sources → tallies' key → rating()
+        self.layouts: dict[str, list[tuple]] = {}  # group → the tree its subjects are scored on
 
     def round(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
@@ -40,6 +43,8 @@ class WeightedPlan:
     # -- weighted: a tree per subject -------------------------------------------------------------
     def score_unit(self, unit: UnitFact, by_rule: dict[str, list[RatingTally]], measures: list[Measure]) -> UnitResult:
         """``by_rule``: the unit's rating tallies by criterion code."""
+        if not self.with_lines:
+            return self._score_plain(unit, by_rule, measures)
         measured = {m.rule: m for m in measures}
         items: dict[str, ItemResult] = {}
         notes: list[dict] = []
@@ -91,6 +96,104 @@ class WeightedPlan:
         return UnitResult(unit=unit.name, group=unit.group, total=total if total is not None else ZERO,
                           categories=categories, items=items, notes=tuple(notes),
                           warnings=() if total is not None else (NOTHING_TO_SCORE,))
+
+    # -- weighted without explanation lines: the same steps over the tree laid out once per group ---
+    def _score_plain(self, unit: UnitFact, by_rule: dict[str, list[RatingTally]],
+                     measures: list[Measure]) -> UnitResult:
+        """What ``score_unit`` gives without lines, in the same order, with the per-node overhead taken out.
+
+        A large appraisal scores a tree of a few dozen nodes for each of thousands of subjects: the tree
+        is laid out once per group (nodes for other groups dropped) and walked without closures.
+        """
+        layout = self.layouts.get(unit.group)
+        if layout is None:
+            layout = self.layouts[unit.group] = self._layout(unit.group)
+        items: dict[str, ItemResult] = {}
+        notes: list[dict] = []
+        categories: dict[str, Decimal] = {}
+        total = self._plain_mean(None, layout, by_rule, {m.rule: m for m in measures}, items, notes, categories)
+        return UnitResult(unit=unit.name, group=unit.group, total=total if total is not None else ZERO,
+                          categories=categories, items=items, notes=tuple(notes),
+                          warnings=() if total is not None else (NOTHING_TO_SCORE,))
+
+    def _layout(self, group: str) -> list[tuple]:
+        """The tree as seen by subjects of ``group``: (item, its weight, its node) for each category.
+
+        A node is (PARENT, kids laid out alike), (RATED, criterion, memo, rating memo, rule), (MEASURED, rule)
+        or (UNRULED,) for a leaf no rule scores.
+        """
+        def node(item) -> tuple:
+            kids = self.children.get(item.code)
+            if kids:
+                return (_PARENT, [(kid, _weight(kid), node(kid)) for kid in kids if _applies(kid, group)])
+            rule = self.rule_of.get(item.code)
+            if rule is None:
+                return (_UNRULED,)
+            if rule.kind == Kind.RATING:
+                # A rating depends on the criterion only through the sources that rate it: criteria rated
+                # by the same sources share their ratings' scores; each leaf still finishes on its own.
+                raters = tuple(source.code for source in self.scheme.sources if source.rates(rule.code))
+                return (_RATED, rule.code, self.rated.setdefault(rule.code, {}),
+                        self.rating_memo.setdefault(raters, {}), rule)
+            return (_MEASURED, rule)
+
+        return [(cat, _weight(cat), node(cat)) for cat in self.children.get(None, []) if _applies(cat, group)]
+
+    def _plain_mean(self, code: str | None, kids: list[tuple], by_rule: dict, measured: dict, items: dict,
+                    notes: list, scores: dict | None = None) -> Decimal | None:
+        """``_mean`` over laid-out kids, scoring each on the way; ``scores`` collects the kids' scores."""
+        weighted = weights = ZERO
+        left_out = []
+        for kid, weight, node in kids:
+            tag = node[0]
+            if tag is _RATED:
+                # The tallies' part that matters, (source, group, count, total), in the order they came:
+                # the same tallies in another order only miss the memo, they never share a wrong entry.
+                key = tuple([t[2:] for t in by_rule.get(node[1], ())])
+                found = node[2].get(key)
+                if found is None:
+                    found = node[2][key] = self._rated(kid, node, by_rule.get(node[1], ()), key)
+                score, result, mine = found
+                if result is not None:
+                    items[kid.code] = result
+                if mine:
+                    notes.extend(mine)
+            elif tag is _PARENT:
+                score = self._plain_mean(kid.code, node[1], by_rule, measured, items, notes)
+                if score is None:
+                    notes.append({"item": kid.code, "left_out": "nothing to score"})
+                else:
+                    score = self._held(kid, score)
+                    items[kid.code] = _item(ItemResult, (kid.code, ZERO, score, score, (), kid.weight))
+            elif tag is _MEASURED:
+                rule = node[1]
+                measure = measured.get(rule.code)
+                found, detail = (MEASURED[rule.kind](rule, measure, kid.target) if measure
+                                 else (None, {"problem": "nothing measured"}))
+                score = self._finish_leaf(kid, rule, found, detail, items, notes)
+            else:
+                score = None
+            if score is None:
+                left_out.append(kid.code)
+                continue
+            if scores is not None:
+                scores[kid.code] = score
+            weighted += weight * score
+            weights += weight
+        if left_out and weights:
+            notes.append({"item": code, "renormalised": left_out})
+        return self.round(weighted / weights) if weights else None
+
+    def _rated(self, item: ItemSpec, node: tuple, given: list[RatingTally], key: tuple) -> tuple:
+        """A rating leaf finished: (its score, its ItemResult, its notes), to be shared by equal tallies."""
+        rule, shared = node[4], node[3]
+        scored = shared.get(key)
+        if scored is None:
+            scored = shared[key] = rating(rule.code, {(t.source, t.group): t for t in given}, self.scheme.sources)
+        mine: list[dict] = []
+        result: dict[str, ItemResult] = {}
+        score = self._finish_leaf(item, rule, *scored, result, mine)
+        return score, result.get(item.code), tuple(mine)
 
     # -- objectives: one shared tree, scored per owner -------------------------------------------
     def score_owners(self, units: list[UnitFact], measures: list[Measure]) -> list[UnitResult]:
@@ -193,3 +296,16 @@ class WeightedPlan:
         if left_out and weights:
             notes.append({"item": code, "renormalised": left_out})
         return self.round(weighted / weights) if weights else None
+
+
+
+_PARENT, _RATED, _MEASURED, _UNRULED = "parent", "rated", "measured", "unruled"
+_item = tuple.__new__  # an ItemResult without its generated __new__: a Python call saved per node
+
+
+def _weight(item: ItemSpec) -> Decimal:
+    return item.weight if item.weight is not None else ONE
+
+
+def _applies(item: ItemSpec, group: str) -> bool:
+    return not item.group or item.group == group
