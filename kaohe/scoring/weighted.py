@@ -122,22 +122,29 @@ class WeightedPlan:
         A node is (PARENT, kids laid out alike), (RATED, criterion, memo, rating memo, rule), (MEASURED, rule)
         or (UNRULED,) for a leaf no rule scores.
         """
-        def node(item) -> tuple:
-            kids = self.children.get(item.code)
-            if kids:
-                return (_PARENT, [(kid, _weight(kid), node(kid)) for kid in kids if _applies(kid, group)])
-            rule = self.rule_of.get(item.code)
-            if rule is None:
-                return (_UNRULED,)
-            if rule.kind == Kind.RATING:
+        return self._laid_out(self.children.get(None, []), group)
+
+    def _laid_out(self, kids: list[ItemSpec], group: str) -> list[tuple]:
+        # A method, not a nested function calling itself: that would be a reference cycle holding the plan
+        # and its memos until the cyclic collector, paused while scoring, came round to them.
+        laid = []
+        for item in kids:
+            if not _applies(item, group):
+                continue
+            if self.children.get(item.code):
+                node = (_PARENT, self._laid_out(self.children[item.code], group))
+            elif (rule := self.rule_of.get(item.code)) is None:
+                node = (_UNRULED,)
+            elif rule.kind == Kind.RATING:
                 # A rating depends on the criterion only through the sources that rate it: criteria rated
                 # by the same sources share their ratings' scores; each leaf still finishes on its own.
                 raters = tuple(source.code for source in self.scheme.sources if source.rates(rule.code))
-                return (_RATED, rule.code, self.rated.setdefault(rule.code, {}),
+                node = (_RATED, rule.code, self.rated.setdefault(rule.code, {}),
                         self.rating_memo.setdefault(raters, {}), rule)
-            return (_MEASURED, rule)
-
-        return [(cat, _weight(cat), node(cat)) for cat in self.children.get(None, []) if _applies(cat, group)]
+            else:
+                node = (_MEASURED, rule)
+            laid.append((item, _weight(item), node))
+        return laid
 
     def _plain_mean(self, code: str | None, kids: list[tuple], by_rule: dict, measured: dict, items: dict,
                     notes: list, scores: dict | None = None) -> Decimal | None:
