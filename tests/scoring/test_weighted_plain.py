@@ -121,3 +121,19 @@ def test_subjects_with_the_same_tallies_keep_their_own_group_and_quota_outcome()
     assert hr.notes == (*left, {"item": None, "renormalised": ["3"]})
     assert office.items["1.1"] is hr.items["1.1"]  # the finished leaf itself is shared
     assert office.items["1.1"] is hr.items["1.1"]  # the finished leaf itself is shared
+
+
+def test_ratings_handed_over_grouped_score_as_a_plain_list_of_them():
+    from kaohe.scoring import RatingsByUnit
+
+    rnd = random.Random(3)
+    units = [UnitFact(f"u{n}", rnd.choice(("sales", "office"))) for n in range(50)]
+    ratings = [t for u in units for t in tallies(rnd, u.name)]
+    grouped: dict = {}
+    for t in reversed(ratings):  # any order within a group will do
+        grouped.setdefault(t.unit, {}).setdefault(t.rule, []).append(t)
+    by_unit = RatingsByUnit(grouped)
+    assert sorted(by_unit) == sorted(ratings) and len(by_unit) == len(ratings)
+    for with_lines in (False, True):
+        assert (score_scheme(scheme(), units, (), ratings=by_unit, with_lines=with_lines)
+                == score_scheme(scheme(), units, (), ratings=ratings, with_lines=with_lines))
