@@ -192,15 +192,31 @@ class WeightedPlan:
         return self.round(weighted / weights) if weights else None
 
     def _rated(self, item: ItemSpec, node: tuple, given: list[RatingTally], key: tuple) -> tuple:
-        """A rating leaf finished: (its score, its ItemResult, its notes), to be shared by equal tallies."""
-        rule, shared = node[4], node[3]
+        """A rating leaf finished: (its score, its ItemResult, its notes), to be shared by equal tallies.
+
+        ``_finish_leaf`` without lines, from a rating shared between criteria with its rounding done once:
+        a large appraisal finishes tens of thousands of (criterion, tallies) pairs.
+        """
+        shared = node[3]
         scored = shared.get(key)
         if scored is None:
-            scored = shared[key] = rating(rule.code, {(t.source, t.group): t for t in given}, self.scheme.sources)
-        mine: list[dict] = []
-        result: dict[str, ItemResult] = {}
-        score = self._finish_leaf(item, rule, *scored, result, mine)
-        return score, result.get(item.code), tuple(mine)
+            scored = shared[key] = self._rating(node[4].code, given)
+        score, problem, rounded, renormalised = scored
+        if score is None:
+            return None, None, ({"item": item.code, "left_out": problem},)
+        held = rounded
+        if (item.floor is not None and score < item.floor) or (item.cap is not None and score > item.cap):
+            held = self.round(self._held(item, score))
+        notes = ({"item": item.code, "renormalised": list(renormalised)},) if renormalised is not None else ()
+        return held, _item(ItemResult, (item.code, ZERO, rounded, held, (), item.weight)), notes
+
+    def _rating(self, criterion: str, given: list[RatingTally]) -> tuple:
+        """(score, what is missing if nothing, the score rounded, the sources renormalised away or None)."""
+        score, detail = rating(criterion, {(t.source, t.group): t for t in given}, self.scheme.sources)
+        if score is None:
+            return None, detail.get("problem", "no ratings"), None, None
+        renormalised = [m["source"] for m in detail["missing"]] if detail.get("renormalised") else None
+        return score, None, self.round(score), renormalised
 
     # -- objectives: one shared tree, scored per owner -------------------------------------------
     def score_owners(self, units: list[UnitFact], measures: list[Measure]) -> list[UnitResult]:

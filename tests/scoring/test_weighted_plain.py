@@ -61,7 +61,7 @@ def tallies(rnd: random.Random, unit: str) -> list[RatingTally]:
         for source, group in groups:
             if rnd.random() < 0.2:
                 continue
-            values = [rnd.choice((50, 70, 85, D("95.5"))) for _ in range(rnd.randint(1, 4))]
+            values = [rnd.choice((20, 50, 70, 85, D("95.5"))) for _ in range(rnd.randint(1, 4))]
             made.append(RatingTally(unit, rule, source, group, len(values), sum((D(v) for v in values), D(0))))
     return made
 
