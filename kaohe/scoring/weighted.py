@@ -14,6 +14,7 @@ children's rounded scores, so a reader can redo every step from the figures show
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from .facts import Measure, RatingTally, UnitFact
 from .formulas import MEASURED, rating
@@ -156,7 +157,7 @@ class WeightedPlan:
             if tag is _RATED:
                 # The tallies' part that matters, (source, group, count, total), in the order they came:
                 # the same tallies in another order only miss the memo, they never share a wrong entry.
-                key = tuple([t[2:] for t in by_rule.get(node[1], ())])
+                key = tuple(map(_tail, by_rule.get(node[1], ())))
                 found = node[2].get(key)
                 if found is None:
                     found = node[2][key] = self._rated(kid, node, by_rule.get(node[1], ()), key)
@@ -324,6 +325,7 @@ class WeightedPlan:
 
 _PARENT, _RATED, _MEASURED, _UNRULED = "parent", "rated", "measured", "unruled"
 _item = tuple.__new__  # an ItemResult without its generated __new__: a Python call saved per node
+_tail = itemgetter(slice(2, None))  # a rating tally's (source, group, count, total)
 
 
 def _weight(item: ItemSpec) -> Decimal:

@@ -321,7 +321,8 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
             fetched += cursor.fetchall()
     sources = dict(scheme.sources.values_list("id", "code"))
     decimals = _Decimals(RATING_SCALE)
-    scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each
+    # The few distinct sums, converted once each (a zero sum, falsy, merely takes the slower way to its Decimal).
+    scaled, cache = decimals.scaled, decimals.cache
     make = tuple.__new__  # RatingTally's generated __new__ costs a Python call per group; this does not
     # Grouped by unit and criterion on the way, for the engine: the rows come sorted by both, so a group is
     # looked up only when the (unit, criterion) changes; rows in any other order are grouped all the same.
@@ -342,7 +343,7 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
             if given is None:
                 given = by_rule[code] = []
             last_rule = r
-        given.append(make(RatingTally, (name, code, sources[s], g, n, cache[t] if t in cache else scaled(t))))
+        given.append(make(RatingTally, (name, code, sources[s], g, n, cache.get(t) or scaled(t))))
     return RatingsByUnit(by_unit)
 
 
