@@ -5,7 +5,7 @@ facts and hands them over.
 """
 
 from .engine import score_scheme
-from .facts import AsOf, Figure, Measure, RatingTally, Row, Tally, UnitFact
+from .facts import AsOf, Figure, Measure, RatingsByUnit, RatingTally, Row, Tally, UnitFact
 from .result import ItemResult, Line, SchemeResult, UnitResult
 from .spec import (
     Band,
@@ -36,6 +36,7 @@ __all__ = [
     "Method",
     "RaterGroupSpec",
     "RatingTally",
+    "RatingsByUnit",
     "Row",
     "RuleSpec",
     "SchemeResult",

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from .economy import economic_effect, economic_lines, economic_shortfalls, latest_figures
-from .facts import AsOf, Figure, Measure, RatingTally, Tally, UnitFact
+from .facts import AsOf, Figure, Measure, RatingsByUnit, RatingTally, Tally, UnitFact
 from .grading import grade_units
 from .kinds import EFFECTS, ZERO, Context, explain
 from .ranking import rank_units
@@ -57,17 +57,7 @@ def _score_weighted(scheme: SchemeSpec, units: list[UnitFact], ratings: Iterable
     if scheme.method == Method.OBJECTIVES:
         results = plan.score_owners(units, list(measures))
     else:
-        # By unit, then by criterion, in one pass: a large appraisal has hundreds of thousands of tallies.
-        ratings_by_unit: dict[str, dict[str, list[RatingTally]]] = {}
-        for tally in ratings:
-            by_rule = ratings_by_unit.get(tally[0])  # by position: an attribute costs a descriptor call
-            if by_rule is None:
-                by_rule = ratings_by_unit[tally[0]] = {}
-            given = by_rule.get(tally[1])
-            if given is None:
-                by_rule[tally[1]] = [tally]
-            else:
-                given.append(tally)
+        ratings_by_unit = ratings.by_unit if isinstance(ratings, RatingsByUnit) else _by_unit(ratings)
         measures_by_unit: dict[str, list[Measure]] = defaultdict(list)
         for measure in measures:
             measures_by_unit[measure.unit].append(measure)
@@ -75,6 +65,21 @@ def _score_weighted(scheme: SchemeSpec, units: list[UnitFact], ratings: Iterable
                    for unit in units]
     graded, report = grade_units(scheme, rank_units(scheme, results))
     return SchemeResult(scheme.code, str(as_of), as_of.year_end, tuple(graded), tuple(report))
+
+
+def _by_unit(ratings: Iterable[RatingTally]) -> dict[str, dict[str, list[RatingTally]]]:
+    """By unit, then by criterion, in one pass: a large appraisal has hundreds of thousands of tallies."""
+    ratings_by_unit: dict[str, dict[str, list[RatingTally]]] = {}
+    for tally in ratings:
+        by_rule = ratings_by_unit.get(tally[0])  # by position: an attribute costs a descriptor call
+        if by_rule is None:
+            by_rule = ratings_by_unit[tally[0]] = {}
+        given = by_rule.get(tally[1])
+        if given is None:
+            by_rule[tally[1]] = [tally]
+        else:
+            given.append(tally)
+    return ratings_by_unit
 
 
 class _Plan:

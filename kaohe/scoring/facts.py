@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -94,6 +95,27 @@ class RatingTally(NamedTuple):
     group: str
     count: int
     total: Decimal
+
+
+class RatingsByUnit:
+    """Rating tallies already grouped by subject and criterion, as the database hands them out sorted.
+
+    ``by_unit``: unit → criterion → its tallies. Iterating yields every tally, like a plain list of them;
+    the engine takes the grouping as it is instead of redoing it over hundreds of thousands of tallies.
+    """
+
+    __slots__ = ("by_unit",)
+
+    def __init__(self, by_unit: dict[str, dict[str, list[RatingTally]]]) -> None:
+        self.by_unit = by_unit
+
+    def __iter__(self) -> Iterator[RatingTally]:
+        for by_rule in self.by_unit.values():
+            for given in by_rule.values():
+                yield from given
+
+    def __len__(self) -> int:
+        return sum(len(given) for by_rule in self.by_unit.values() for given in by_rule.values())
 
 
 class Measure(NamedTuple):

@@ -9,11 +9,10 @@ down is then subject to the next grade's quota in turn.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from decimal import ROUND_FLOOR, Decimal
 from itertools import groupby
 
-from .result import UnitResult
+from .result import UnitResult, with_changes
 from .spec import GradeSpec, SchemeSpec
 
 
@@ -71,5 +70,5 @@ def grade_units(scheme: SchemeSpec, units: list[UnitResult]) -> tuple[list[UnitR
     for unit in units:
         index = chosen.get(unit.unit)
         notes = unit.notes + tuple({"demoted": m} for m in moved.get(unit.unit, ()))
-        graded.append(replace(unit, grade=grades[index].code if index is not None else None, notes=notes))
+        graded.append(with_changes(unit, grade=grades[index].code if index is not None else None, notes=notes))
     return graded, report

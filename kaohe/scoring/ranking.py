@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from decimal import Decimal
 
-from .result import UnitResult
+from .result import UnitResult, with_changes
 from .spec import SchemeSpec
 
 
@@ -42,7 +41,7 @@ def rank_units(scheme: SchemeSpec, units: list[UnitResult]) -> list[UnitResult]:
         )
         for unit in members:
             rank, prize = places[unit.unit]
-            ranked[unit.unit] = replace(unit, rank=rank, prize=prize)
+            ranked[unit.unit] = with_changes(unit, rank=rank, prize=prize)
     return [ranked[u.unit] for u in units]
 
 

@@ -82,6 +82,17 @@ class UnitResult:
         }
 
 
+def with_changes(unit: UnitResult, **changes: Any) -> UnitResult:
+    """``dataclasses.replace`` for a UnitResult, a dict copy instead of a second run of its generated __init__.
+
+    Ranking and grading each make a changed copy of every subject; UnitResult has no ``__post_init__`` and
+    no field left out of ``__init__``, so the copy is the same object ``replace`` would build.
+    """
+    copy = object.__new__(UnitResult)
+    copy.__dict__.update(unit.__dict__, **changes)
+    return copy
+
+
 @dataclass(frozen=True)
 class SchemeResult:
     scheme: str

@@ -14,6 +14,7 @@ children's rounded scores, so a reader can redo every step from the figures show
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 from .facts import Measure, RatingTally, UnitFact
 from .formulas import MEASURED, rating
@@ -33,6 +34,9 @@ class WeightedPlan:
         self.rule_of = {r.item: r for r in scheme.rules if r.item and r.kind in WEIGHTED_KINDS}
         self.quantum = ONE.scaleb(-scheme.places)
         self.memo: dict[tuple, tuple] = {}
+        self.rated: dict[str, dict[tuple, tuple]] = {}  # criterion → its tallies' key → the finished leaf
+        self.rating_memo: dict[tuple, dict[tuple, tuple]] = {}  # rating sources → tallies' key → rating()
+        self.layouts: dict[str, list[tuple]] = {}  # group → the tree its subjects are scored on
 
     def round(self, value: Decimal) -> Decimal:
         return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
@@ -40,6 +44,8 @@ class WeightedPlan:
     # -- weighted: a tree per subject -------------------------------------------------------------
     def score_unit(self, unit: UnitFact, by_rule: dict[str, list[RatingTally]], measures: list[Measure]) -> UnitResult:
         """``by_rule``: the unit's rating tallies by criterion code."""
+        if not self.with_lines:
+            return self._score_plain(unit, by_rule, measures)
         measured = {m.rule: m for m in measures}
         items: dict[str, ItemResult] = {}
         notes: list[dict] = []
@@ -91,6 +97,127 @@ class WeightedPlan:
         return UnitResult(unit=unit.name, group=unit.group, total=total if total is not None else ZERO,
                           categories=categories, items=items, notes=tuple(notes),
                           warnings=() if total is not None else (NOTHING_TO_SCORE,))
+
+    # -- weighted without explanation lines: the same steps over the tree laid out once per group ---
+    def _score_plain(self, unit: UnitFact, by_rule: dict[str, list[RatingTally]],
+                     measures: list[Measure]) -> UnitResult:
+        """What ``score_unit`` gives without lines, in the same order, with the per-node overhead taken out.
+
+        A large appraisal scores a tree of a few dozen nodes for each of thousands of subjects: the tree
+        is laid out once per group (nodes for other groups dropped) and walked without closures.
+        """
+        layout = self.layouts.get(unit.group)
+        if layout is None:
+            layout = self.layouts[unit.group] = self._layout(unit.group)
+        items: dict[str, ItemResult] = {}
+        notes: list[dict] = []
+        categories: dict[str, Decimal] = {}
+        total = self._plain_mean(None, layout, by_rule, {m.rule: m for m in measures}, items, notes, categories)
+        return UnitResult(unit=unit.name, group=unit.group, total=total if total is not None else ZERO,
+                          categories=categories, items=items, notes=tuple(notes),
+                          warnings=() if total is not None else (NOTHING_TO_SCORE,))
+
+    def _layout(self, group: str) -> list[tuple]:
+        """The tree as seen by subjects of ``group``: (item, its weight, its node) for each category.
+
+        A node is (PARENT, kids laid out alike), (RATED, criterion, memo, rating memo, rule), (MEASURED, rule)
+        or (UNRULED,) for a leaf no rule scores.
+        """
+        return self._laid_out(self.children.get(None, []), group)
+
+    def _laid_out(self, kids: list[ItemSpec], group: str) -> list[tuple]:
+        # A method, not a nested function calling itself: that would be a reference cycle holding the plan
+        # and its memos until the cyclic collector, paused while scoring, came round to them.
+        laid = []
+        for item in kids:
+            if not _applies(item, group):
+                continue
+            if self.children.get(item.code):
+                node = (_PARENT, self._laid_out(self.children[item.code], group))
+            elif (rule := self.rule_of.get(item.code)) is None:
+                node = (_UNRULED,)
+            elif rule.kind == Kind.RATING:
+                # A rating depends on the criterion only through the sources that rate it: criteria rated
+                # by the same sources share their ratings' scores; each leaf still finishes on its own.
+                raters = tuple(source.code for source in self.scheme.sources if source.rates(rule.code))
+                node = (_RATED, rule.code, self.rated.setdefault(rule.code, {}),
+                        self.rating_memo.setdefault(raters, {}), rule)
+            else:
+                node = (_MEASURED, rule)
+            laid.append((item, _weight(item), node))
+        return laid
+
+    def _plain_mean(self, code: str | None, kids: list[tuple], by_rule: dict, measured: dict, items: dict,
+                    notes: list, scores: dict | None = None) -> Decimal | None:
+        """``_mean`` over laid-out kids, scoring each on the way; ``scores`` collects the kids' scores."""
+        weighted = weights = ZERO
+        left_out = []
+        for kid, weight, node in kids:
+            tag = node[0]
+            if tag is _RATED:
+                # The tallies' part that matters, (source, group, count, total), in the order they came:
+                # the same tallies in another order only miss the memo, they never share a wrong entry.
+                key = tuple(map(_tail, by_rule.get(node[1], ())))
+                found = node[2].get(key)
+                if found is None:
+                    found = node[2][key] = self._rated(kid, node, by_rule.get(node[1], ()), key)
+                score, result, mine = found
+                if result is not None:
+                    items[kid.code] = result
+                if mine:
+                    notes.extend(mine)
+            elif tag is _PARENT:
+                score = self._plain_mean(kid.code, node[1], by_rule, measured, items, notes)
+                if score is None:
+                    notes.append({"item": kid.code, "left_out": "nothing to score"})
+                else:
+                    score = self._held(kid, score)
+                    items[kid.code] = _item(ItemResult, (kid.code, ZERO, score, score, (), kid.weight))
+            elif tag is _MEASURED:
+                rule = node[1]
+                measure = measured.get(rule.code)
+                found, detail = (MEASURED[rule.kind](rule, measure, kid.target) if measure
+                                 else (None, {"problem": "nothing measured"}))
+                score = self._finish_leaf(kid, rule, found, detail, items, notes)
+            else:
+                score = None
+            if score is None:
+                left_out.append(kid.code)
+                continue
+            if scores is not None:
+                scores[kid.code] = score
+            weighted += weight * score
+            weights += weight
+        if left_out and weights:
+            notes.append({"item": code, "renormalised": left_out})
+        return self.round(weighted / weights) if weights else None
+
+    def _rated(self, item: ItemSpec, node: tuple, given: list[RatingTally], key: tuple) -> tuple:
+        """A rating leaf finished: (its score, its ItemResult, its notes), to be shared by equal tallies.
+
+        ``_finish_leaf`` without lines, from a rating shared between criteria with its rounding done once:
+        a large appraisal finishes tens of thousands of (criterion, tallies) pairs.
+        """
+        shared = node[3]
+        scored = shared.get(key)
+        if scored is None:
+            scored = shared[key] = self._rating(node[4].code, given)
+        score, problem, rounded, renormalised = scored
+        if score is None:
+            return None, None, ({"item": item.code, "left_out": problem},)
+        held = rounded
+        if (item.floor is not None and score < item.floor) or (item.cap is not None and score > item.cap):
+            held = self.round(self._held(item, score))
+        notes = ({"item": item.code, "renormalised": list(renormalised)},) if renormalised is not None else ()
+        return held, _item(ItemResult, (item.code, ZERO, rounded, held, (), item.weight)), notes
+
+    def _rating(self, criterion: str, given: list[RatingTally]) -> tuple:
+        """(score, what is missing if nothing, the score rounded, the sources renormalised away or None)."""
+        score, detail = rating(criterion, {(t.source, t.group): t for t in given}, self.scheme.sources)
+        if score is None:
+            return None, detail.get("problem", "no ratings"), None, None
+        renormalised = [m["source"] for m in detail["missing"]] if detail.get("renormalised") else None
+        return score, None, self.round(score), renormalised
 
     # -- objectives: one shared tree, scored per owner -------------------------------------------
     def score_owners(self, units: list[UnitFact], measures: list[Measure]) -> list[UnitResult]:
@@ -193,3 +320,17 @@ class WeightedPlan:
         if left_out and weights:
             notes.append({"item": code, "renormalised": left_out})
         return self.round(weighted / weights) if weights else None
+
+
+
+_PARENT, _RATED, _MEASURED, _UNRULED = "parent", "rated", "measured", "unruled"
+_item = tuple.__new__  # an ItemResult without its generated __new__: a Python call saved per node
+_tail = itemgetter(slice(2, None))  # a rating tally's (source, group, count, total)
+
+
+def _weight(item: ItemSpec) -> Decimal:
+    return item.weight if item.weight is not None else ONE
+
+
+def _applies(item: ItemSpec, group: str) -> bool:
+    return not item.group or item.group == group

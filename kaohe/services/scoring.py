@@ -26,6 +26,7 @@ from kaohe.scoring import (
     Figure,
     Measure,
     Method,
+    RatingsByUnit,
     RatingTally,
     Row,
     SchemeResult,
@@ -62,8 +63,12 @@ def score(scheme: Scheme, as_of: AsOf | None = None, group: str | None = None, e
     """
     with collector_paused():
         facts = load_facts(scheme, as_of, group, explain, units, stored=stored, spec=spec)
-        return score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=explain,
-                            ratings=facts.ratings, measures=facts.measures)
+        result = score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of,
+                              with_lines=explain, ratings=facts.ratings, measures=facts.measures)
+        # The facts' hundreds of thousands of tallies go now, by their counts, rather than being walked
+        # by the collection that comes due as soon as the collector resumes.
+        del facts
+    return result
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Facts:
     units: list[UnitFact]
     tallies: list[Tally]
     figures: list[Figure]
-    ratings: list[RatingTally] = ()
+    ratings: RatingsByUnit | list[RatingTally] = ()
     measures: list[Measure] = ()
     ids: dict[str, int] | None = None  # unit name → id, for the units scored
 
@@ -325,7 +330,7 @@ def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int],
 RATING_SCALE = 2  # a rating's decimal places
 
 
-def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[int] | None) -> list[RatingTally]:
+def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[int] | None) -> RatingsByUnit:
     """Ratings summed per (subject, criterion, source, rater group): counts and sums, never raters.
 
     A survey's responses are one more kind of rating: each response's value on a criterion, summed per
@@ -343,10 +348,30 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
             fetched += cursor.fetchall()
     sources = dict(scheme.sources.values_list("id", "code"))
     decimals = _Decimals(RATING_SCALE)
-    scaled, cache = decimals.scaled, decimals.cache  # the few distinct sums, converted once each
+    # The few distinct sums, converted once each (a zero sum, falsy, merely takes the slower way to its Decimal).
+    scaled, cache = decimals.scaled, decimals.cache
     make = tuple.__new__  # RatingTally's generated __new__ costs a Python call per group; this does not
-    return [make(RatingTally, (names[u], rules[r], sources[s], g, n, cache[t] if t in cache else scaled(t)))
-            for u, r, s, g, n, t in fetched if u in names]
+    # Grouped by unit and criterion on the way, for the engine: the rows come sorted by both, so a group is
+    # looked up only when the (unit, criterion) changes; rows in any other order are grouped all the same.
+    by_unit: dict[str, dict[str, list[RatingTally]]] = {}
+    last_unit = last_rule = name = code = given = None
+    for u, r, s, g, n, t in fetched:
+        if u != last_unit:
+            name = names.get(u)
+            if name is None:
+                continue  # a unit not scored; last_unit stays what it was
+            by_rule = by_unit.get(name)
+            if by_rule is None:
+                by_rule = by_unit[name] = {}
+            last_unit, last_rule = u, None
+        if r != last_rule:
+            code = rules[r]
+            given = by_rule.get(code)
+            if given is None:
+                given = by_rule[code] = []
+            last_rule = r
+        given.append(make(RatingTally, (name, code, sources[s], g, n, cache.get(t) or scaled(t))))
+    return RatingsByUnit(by_unit)
 
 
 def _measures(scheme: Scheme, cutoff: date, names: dict, rules: dict, *, objectives: bool) -> list[Measure]:

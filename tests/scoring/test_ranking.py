@@ -88,3 +88,13 @@ def test_a_configured_quota_gives_prizes_in_that_group():
     groups = {"开发区": "entity", "园区": "entity"}
     result = run(spec, {"开发区": 1, "园区": 3}, groups)
     assert summary(result) == {"开发区": (D(99), 1, 1), "园区": (D(97), 2, None)}
+
+
+def test_a_ranked_copy_is_what_dataclasses_replace_would_make():
+    from kaohe.scoring.result import UnitResult, with_changes
+
+    unit = UnitResult("a", "town", D(90), {"1": D(90)}, {}, warnings=("w",), notes=({"item": "1"},))
+    copied = with_changes(unit, rank=2, prize=1)
+    assert copied == replace(unit, rank=2, prize=1)
+    assert (unit.rank, unit.prize) == (None, None)  # the original is left as it was
+    assert copied.as_dict() == replace(unit, rank=2, prize=1).as_dict()
