@@ -338,13 +338,17 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
     """
     total = f"SUM(ROUND(value * {10**RATING_SCALE}))" if connection.vendor == "sqlite" else "SUM(value)"
     where, extra = _unit_filter(only)
+    # A rating or a survey's score is dated by its period, which is always within the scheme's year (the write
+    # layer refuses another), so at the year's end the date test would keep every row: leave it out.
+    dated, cut = ("", []) if cutoff >= date(scheme.year, 12, 31) else (
+        " AND date <= %s", [connection.ops.adapt_datefield_value(cutoff)])
     fetched = []
     for table, group in ((Rating._meta.db_table, "rater_group"), (SurveyScore._meta.db_table, "group")):
         column = connection.ops.quote_name(group)
         sql = (f"SELECT unit_id, rule_id, source_id, {column}, COUNT(*), {total} FROM {table} "
-               f"WHERE scheme_id = %s AND date <= %s{where} GROUP BY unit_id, rule_id, source_id, {column}")
+               f"WHERE scheme_id = %s{dated}{where} GROUP BY unit_id, rule_id, source_id, {column}")
         with connection.cursor() as cursor:
-            cursor.execute(sql, [scheme.pk, connection.ops.adapt_datefield_value(cutoff), *extra])
+            cursor.execute(sql, [scheme.pk, *cut, *extra])
             fetched += cursor.fetchall()
     sources = dict(scheme.sources.values_list("id", "code"))
     decimals = _Decimals(RATING_SCALE)
