@@ -40,11 +40,30 @@ def _by_section(sheets) -> list[dict]:
 
 def todo_count(user) -> int:
     """The inbox badge: one per line of "what waits for me" (a round and section, a round, an objection), per
-    person still to rate, and per month of progress waiting for the user's review."""
-    count = open_assignments(user).count() + unreviewed_count(user)
+    person still to rate, and per month of progress waiting for the user's review.
+
+    Every page shows it, so each part is one COUNT, and a part outside the user's roles is not asked at all.
+    """
+    count = unreviewed_count(user)
+    count += open_assignments(user).order_by().count()
     scope = inbox_scope(user)
-    if scope["fill"] or scope["sign"] or scope["round_states"] or scope["all_objections"]:
-        waiting = waiting_for(user)
-        count += (len(waiting["to_fill"]) + len(waiting["to_sign"]) + waiting["rounds"].count()
-                  + waiting["objections"].count())
+    open_rounds = Round.objects.exclude(state=RoundState.CLOSED)
+    if scope["fill"]:
+        count += _lines(ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["fill"],
+                                                  state__in=[SheetState.DRAFT, SheetState.RETURNED]))
+    if scope["sign"]:
+        count += _lines(ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["sign"],
+                                                  state=SheetState.SUBMITTED).exclude(submitted_by=user))
+    if scope["round_states"]:
+        count += open_rounds.filter(state__in=scope["round_states"]).count()
+    if scope["all_objections"] or scope["sign"]:
+        objections = Objection.objects.filter(answered_at__isnull=True)
+        if not scope["all_objections"]:
+            objections = objections.filter(sheet__section_id__in=scope["sign"])
+        count += objections.count()
     return count
+
+
+def _lines(sheets) -> int:
+    """How many (round, section) lines the sheets make, as :func:`waiting_for` lists them."""
+    return sheets.values("round_id", "section_id").distinct().count()
