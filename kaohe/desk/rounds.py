@@ -33,7 +33,7 @@ from kaohe.permissions import (
     works_in_bureau,
 )
 from kaohe.scoring import Method
-from kaohe.services.published import latest_version, version_list
+from kaohe.services.published import version_list
 from kaohe.services.ranking import fingerprint, ranking_groups
 from kaohe.services.signatures import broken_signatures
 from kaohe.workflow.route import available, state_of
@@ -113,16 +113,19 @@ def ranking(request, pk: int):
     round_ = visible(Round, can_view_ranking, request.user, pk=pk)
     key = fingerprint(round_)
     proposal = sees_proposal(request.user, round_)
-    version = None if proposal else latest_version(round_)
+    versions = list(version_list(round_))  # newest first
+    version = None if proposal or not versions else versions[0]
     chosen = request.GET.get("version")
     if chosen and chosen.isdigit():
-        version = version_list(round_).filter(number=chosen).first() or version
-    categories = list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order"))
+        version = next((v for v in versions if v.number == int(chosen)), version)
+
+    def groups():  # called by the template only when its cached tables are missing
+        categories = list(round_.scheme.indicators.filter(parent__isnull=True).order_by("order"))
+        return _with_columns(ranking_groups(round_, key, version=version), categories, round_.scheme.method)
+
     return render(request, "kaohe/ranking.html", {
-        "round": round_, "groups": _with_columns(ranking_groups(round_, key, version=version), categories,
-                                                 round_.scheme.method),
-        "cache_key": key if version is None else f"v{version.pk}",
-        "version": version, "versions": version_list(round_), "proposal": proposal and round_.published,
+        "round": round_, "groups": groups, "cache_key": key if version is None else f"v{version.pk}",
+        "version": version, "versions": versions, "proposal": proposal and round_.published,
     })
 
 
