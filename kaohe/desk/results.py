@@ -19,7 +19,7 @@ from kaohe.permissions import (
     can_write_plan,
     sees_proposal,
 )
-from kaohe.services.published import latest_version, published_unit
+from kaohe.services.published import latest_version, unit_in_version
 from kaohe.services.ranking import fingerprint, unit_detail
 
 from .common import attempt
@@ -32,7 +32,8 @@ def unit_result(request, pk: int, unit_id: int):
     unit = get_object_or_404(Unit.objects.distinct(), pk=unit_id, sheets__round=round_)  # only the round's units
     if not can_view_unit_result(request.user, round_, unit):
         raise PermissionDenied
-    detail = None if sees_proposal(request.user, round_) else published_unit(round_, unit.name)
+    version = latest_version(round_)
+    detail = None if sees_proposal(request.user, round_) or version is None else unit_in_version(version, unit.name)
     if detail is None:
         detail = unit_detail(round_, unit.name, fingerprint(round_))
     indicators = {i.code: i for i in round_.scheme.indicators.select_related("section")}
@@ -42,12 +43,13 @@ def unit_result(request, pk: int, unit_id: int):
         indicator = indicators[code]
         rows.append({"indicator": indicator, "item": item, "sheet": sheets.get(indicator.section_id)})
     return render(request, "kaohe/unit_result.html", {
-        "round": round_, "unit": unit, "detail": detail, "rows": rows, "version": latest_version(round_),
+        "round": round_, "unit": unit, "detail": detail, "rows": rows, "version": version,
         "categories": [(indicators[c], v) for c, v in detail.categories.items()],
         "can_object": can_file_objection(request.user, round_, unit),
         "objections": Objection.objects.filter(round=round_, sheet__unit=unit).select_related("sheet__section"),
         "deadline": round_.objection_deadline(),
-        "needs_plan": round_.scheme.grades.filter(code=detail.grade, needs_plan=True).exists(),
+        "needs_plan": detail.grade is not None and round_.scheme.grades.filter(code=detail.grade,
+                                                                               needs_plan=True).exists(),
         "plan": ImprovementPlan.objects.filter(round=round_, unit=unit).first(),
         "can_plan": can_write_plan(request.user, round_),
         "sources": dict(round_.scheme.sources.values_list("code", "name")),

@@ -54,13 +54,10 @@ def changed_since_published(round_) -> bool:
     return _summary(version_result(version)) != _summary(scored_round(round_))
 
 
-def published_unit(round_, unit_name: str) -> UnitResult | None:
-    """One unit with its explanation as the latest published version froze it (None before publication).
+def unit_in_version(version: PublishedResult, unit_name: str) -> UnitResult | None:
+    """One unit with its explanation as ``version`` froze it (None if the version has no such unit).
 
     Cached per unit as well: a unit's page would otherwise read the whole round's result back from the cache.
     """
-    version = latest_version(round_)
-    if version is None:
-        return None
     return remembered(f"kaohe:version:{version_key(version)}:unit:{unit_name}",
                       lambda: next((u for u in version_result(version).units if u.unit == unit_name), None), 3600)
