@@ -26,7 +26,19 @@ def django_on_bench_db(name: str) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if url.startswith("mysql"):
+        _report_buffer_pool()
     return url
+
+
+def _report_buffer_pool() -> None:
+    """InnoDB's buffer pool decides whether a million-row ledger's index pages are read from memory or disk."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@innodb_buffer_pool_size")
+        size = cursor.fetchone()[0]
+    print(f"InnoDB buffer pool {int(size) // 2**20} MB", flush=True)
 
 
 def _create_mysql_database(url: str) -> None:
