@@ -3,11 +3,8 @@ the engine's answer beside the real one. It only reads: nothing of a scenario is
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from kaohe.imports.fields import CellError, parse_decimal
@@ -27,6 +24,7 @@ from kaohe.scoring.whatif import (
     what_if,
 )
 
+from .memo import Memo
 from .ranking import TTL, fingerprint, round_unit_names
 from .scoring import Facts, load_facts
 
@@ -38,31 +36,19 @@ class RoundFacts:
 
 
 # The last few rounds' facts in this process, as objects: unpickling thousands of rows and Decimals from the
-# cache would cost more than the what-if itself. An entry is used only while the shared cache still holds its
-# key, so whatever empties the cache empties this too.
-_RECENT: OrderedDict[str, RoundFacts] = OrderedDict()
-_RECENT_SIZE = 4
-_RECENT_LOCK = threading.Lock()
+# cache would cost more than the what-if itself. They hold every ledger row with its explanation, so only a few.
+_FACTS = Memo(4)
 
 
 def round_facts(round_, key: str | None = None) -> RoundFacts:
     """The round's facts with every ledger row, and the real result scored on them; cached per fingerprint."""
-    cache_key = f"kaohe:whatif:{key or fingerprint(round_)}"
-    found = _RECENT.get(cache_key)
-    if found is not None and cache.has_key(cache_key):
-        return found
-    found = cache.get(cache_key)
-    if found is None:
+    def compute() -> RoundFacts:
         with collector_paused():
             facts = load_facts(round_.scheme, round_.as_of, explain=True, units=round_unit_names(round_))
             real = score_scheme(facts.spec, facts.units, facts.tallies, facts.figures, facts.as_of, with_lines=False)
-        found = RoundFacts(facts, real)
-        cache.set(cache_key, found, TTL)
-    with _RECENT_LOCK:
-        _RECENT[cache_key] = found
-        while len(_RECENT) > _RECENT_SIZE:
-            _RECENT.popitem(last=False)
-    return found
+        return RoundFacts(facts, real)
+
+    return _FACTS.get(f"kaohe:whatif:{key or fingerprint(round_)}", compute, TTL)
 
 
 def supports_what_if(round_) -> bool:
