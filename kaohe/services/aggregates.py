@@ -7,11 +7,12 @@ callers score from the ledger, which is always right, only slower.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
 from django.db import connection
-from django.db.models import F, Subquery
+from django.db.models import F, QuerySet, Subquery
 
 from kaohe.models import (
     EconomicFigure,
@@ -34,7 +35,8 @@ from .spec import scheme_spec
 YEAR_END = 12
 _specs: dict[tuple[int, str], SchemeSpec] = {}
 _rule_codes: dict[tuple[int, str], dict[int, str]] = {}
-_mark_sql: dict[tuple[str, int], tuple[str, tuple]] = {}  # (scheme, inputs mark) → spec; a new mark is a new entry
+# (query, database vendor, scheme) → the query's compiled SQL and parameters: see compiled_row.
+_compiled: dict[tuple[str, str, int], tuple[str, tuple]] = {}
 
 
 def month_of(day: date, year: int) -> int:
@@ -46,16 +48,25 @@ def month_of(day: date, year: int) -> int:
 
 def inputs_mark(scheme_id: int) -> str:
     """Changes whenever anything a stored standing was scored from changes, other than the ledger; one query."""
-    key = (connection.vendor, scheme_id)
-    compiled = _mark_sql.get(key)
-    if compiled is None:  # building this query costs more than running it, and every write asks: build it once
-        compiled = _mark_sql[key] = _mark_query(scheme_id)
+    return ".".join(str(part or 0) for part in compiled_row("inputs_mark", scheme_id, _mark_query))
+
+
+def compiled_row(name: str, scheme_id: int, query_of: Callable[[int], QuerySet]) -> tuple | None:
+    """The one row of the query ``query_of(scheme_id)`` (None without one), its SQL compiled once per process.
+
+    For the queries of many subqueries that every write or page asks: building them through the ORM costs more
+    than running them.
+    """
+    key = (name, connection.vendor, scheme_id)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = _compiled[key] = query_of(scheme_id).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(*compiled)
-        return ".".join(str(part or 0) for part in cursor.fetchone())
+        return cursor.fetchone()
 
 
-def _mark_query(scheme_id: int) -> tuple[str, tuple]:
+def _mark_query(scheme_id: int) -> QuerySet:
     # Newest history row first, stopping at the first of this scheme: an index walk, not a scan of the history.
     newest = {
         "rules": Rule.history.filter(scheme_id=scheme_id),
@@ -69,7 +80,7 @@ def _mark_query(scheme_id: int) -> tuple[str, tuple]:
     return Scheme.objects.filter(pk=scheme_id).annotate(
         **{f"newest_{name}": Subquery(query.order_by("-history_id").values("history_id")[:1])
            for name, query in newest.items()}
-    ).values_list(*(f"newest_{name}" for name in newest)).query.sql_with_params()
+    ).values_list(*(f"newest_{name}" for name in newest))
 
 
 def spec_for(scheme: Scheme, mark: str) -> SchemeSpec:

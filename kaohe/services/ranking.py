@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.db import connection
 from django.db.models import F, Max, Subquery
 
 from kaohe.models import (
@@ -35,7 +34,7 @@ from kaohe.report.scores import jsonable
 from kaohe.scoring import SchemeResult, UnitResult
 from kaohe.scoring.serial import result_from_data
 
-from .aggregates import stored_result
+from .aggregates import compiled_row, stored_result
 from .memo import remembered, version_key
 from .scoring import score
 
@@ -50,18 +49,8 @@ def fingerprint(round_) -> str:
     return ".".join(str(part or 0) for part in (round_.pk, opened, *row, round_.version))
 
 
-# scheme id → the compiled SQL and parameters of its fingerprint query. Every page asks for the fingerprint, and
-# compiling fifteen subqueries through the ORM costs more than running them.
-_NEWEST_SQL: dict[int, tuple[str, tuple]] = {}
-
-
 def _newest_rows(scheme_id: int) -> tuple:
-    compiled = _NEWEST_SQL.get(scheme_id)
-    if compiled is None:
-        compiled = _NEWEST_SQL[scheme_id] = _newest_query(scheme_id).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(*compiled)
-        row = cursor.fetchone()
+    row = compiled_row("fingerprint", scheme_id, _newest_query)
     if row is None:
         raise Scheme.DoesNotExist
     return row
