@@ -28,7 +28,7 @@ def snapshot(round_) -> dict:
 
 def latest_version(round_) -> PublishedResult | None:
     """The newest version's record; its frozen result (``content``, large) is read only when asked for."""
-    return round_.versions.defer("content").order_by("-number").first()
+    return version_list(round_).first()
 
 
 def version_list(round_):

@@ -145,10 +145,7 @@ def load_facts(
     if stored and not explain and as_of.year == scheme.year and (not checked or current_state(scheme.pk)):
         tallies = _tally_list(stored_totals(scheme.pk, as_of.month, only), names, rules, rows, _Decimals(integers=True))
     else:
-        # Every ledger row is dated within the scheme's year (the write layer refuses any other date), so at the
-        # year's end the date test would keep every row: leave it out of the aggregate over the whole ledger.
-        whole_year = cutoff >= date(scheme.year, 12, 31)
-        tallies = _tallies(scheme.pk, None if whole_year else cutoff, names, rules, rows, only)
+        tallies = _tallies(scheme.pk, _until(cutoff, scheme.year), names, rules, rows, only)
     figures = _figures(scheme.pk, names, as_of, only)
     return Facts(spec, as_of, unit_facts, tallies, figures, ids={name: uid for uid, name in names.items()})
 
@@ -210,23 +207,33 @@ def _unit_filter(only: list[int] | None) -> tuple[str, list[int]]:
     return f" AND unit_id IN ({', '.join(['%s'] * len(only))})", list(only)
 
 
-def _tallies(scheme_id: int, cutoff: date | None, names: dict, rules: dict, rows: dict,
+def _until(cutoff: date, year: int) -> tuple[str, list]:
+    """The date test of an aggregate over a scheme's rows up to ``cutoff``, and its parameter.
+
+    Every ledger row, rating and survey score is dated within the scheme's year (the write layer refuses any
+    other date), so at the year's end the test would keep every row: there is none then.
+    """
+    if cutoff >= date(year, 12, 31):
+        return "", []
+    return " AND date <= %s", [connection.ops.adapt_datefield_value(cutoff)]
+
+
+def _tallies(scheme_id: int, until: tuple[str, list], names: dict, rules: dict, rows: dict,
              only: list[int] | None = None) -> list[Tally]:
-    """Counts and sums per (unit, rule) of the rows dated up to ``cutoff`` (None: every row)."""
+    """Counts and sums per (unit, rule) of the rows passing the date test ``until`` (see :func:`_until`)."""
     table = LedgerEntry._meta.db_table
     if connection.vendor == "sqlite":
         q_sum, p_sum = f"SUM(ROUND(quantity * {10**SCALE}))", f"SUM(ROUND(points * {10**SCALE}))"
     else:
         q_sum, p_sum = "SUM(quantity)", "SUM(points)"
     where, extra = _unit_filter(only)
-    dated = "" if cutoff is None else " AND date <= %s"
+    dated, cut = until
     sql = (
         f"SELECT unit_id, rule_id, COUNT(*), {q_sum}, {p_sum} FROM {table} "
         f"WHERE scheme_id = %s{dated}{where} GROUP BY unit_id, rule_id"
     )
     with connection.cursor() as cursor:
-        cutoff_param = [] if cutoff is None else [connection.ops.adapt_datefield_value(cutoff)]
-        cursor.execute(sql, [scheme_id, *cutoff_param, *extra])
+        cursor.execute(sql, [scheme_id, *cut, *extra])
         fetched = cursor.fetchall()
     return _tally_list(fetched, names, rules, rows, _Decimals())
 
@@ -338,10 +345,7 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
     """
     total = f"SUM(ROUND(value * {10**RATING_SCALE}))" if connection.vendor == "sqlite" else "SUM(value)"
     where, extra = _unit_filter(only)
-    # A rating or a survey's score is dated by its period, which is always within the scheme's year (the write
-    # layer refuses another), so at the year's end the date test would keep every row: leave it out.
-    dated, cut = ("", []) if cutoff >= date(scheme.year, 12, 31) else (
-        " AND date <= %s", [connection.ops.adapt_datefield_value(cutoff)])
+    dated, cut = _until(cutoff, scheme.year)
     fetched = []
     for table, group in ((Rating._meta.db_table, "rater_group"), (SurveyScore._meta.db_table, "group")):
         column = connection.ops.quote_name(group)
