@@ -14,7 +14,19 @@ from .rating_entry import open_assignments
 
 def waiting_for(user) -> dict:
     """Sheets and rounds where the next step is this user's."""
-    scope = inbox_scope(user)
+    to_fill, to_sign, rounds, objections = _waiting(user, inbox_scope(user))
+    return {
+        # one line per round and section (a head of nine sections reads nine lines, not 150 sheets)
+        "to_fill": _by_section(to_fill),
+        "to_sign": _by_section(to_sign),
+        "rounds": rounds.select_related("scheme"),
+        "objections": objections.select_related("sheet__unit", "sheet__section", "round"),
+    }
+
+
+def _waiting(user, scope: dict) -> tuple:
+    """The sheets to fill, the sheets to sign, the rounds to act on and the objections to answer (unread
+    querysets), within the user's ``scope``."""
     open_rounds = Round.objects.exclude(state=RoundState.CLOSED)
     to_fill = ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["fill"],
                                         state__in=[SheetState.DRAFT, SheetState.RETURNED])
@@ -24,13 +36,7 @@ def waiting_for(user) -> dict:
     objections = Objection.objects.filter(answered_at__isnull=True)
     if not scope["all_objections"]:
         objections = objections.filter(sheet__section_id__in=scope["sign"])
-    return {
-        # one line per round and section (a head of nine sections reads nine lines, not 150 sheets)
-        "to_fill": _by_section(to_fill),
-        "to_sign": _by_section(to_sign),
-        "rounds": rounds.select_related("scheme"),
-        "objections": objections.select_related("sheet__unit", "sheet__section", "round"),
-    }
+    return to_fill, to_sign, rounds, objections
 
 
 def _by_section(sheets) -> list[dict]:
@@ -47,19 +53,14 @@ def todo_count(user) -> int:
     count = unreviewed_count(user)
     count += open_assignments(user).order_by().count()
     scope = inbox_scope(user)
-    open_rounds = Round.objects.exclude(state=RoundState.CLOSED)
+    to_fill, to_sign, rounds, objections = _waiting(user, scope)
     if scope["fill"]:
-        count += _lines(ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["fill"],
-                                                  state__in=[SheetState.DRAFT, SheetState.RETURNED]))
+        count += _lines(to_fill)
     if scope["sign"]:
-        count += _lines(ScoreSheet.objects.filter(round__in=open_rounds, section_id__in=scope["sign"],
-                                                  state=SheetState.SUBMITTED).exclude(submitted_by=user))
+        count += _lines(to_sign)
     if scope["round_states"]:
-        count += open_rounds.filter(state__in=scope["round_states"]).count()
+        count += rounds.count()
     if scope["all_objections"] or scope["sign"]:
-        objections = Objection.objects.filter(answered_at__isnull=True)
-        if not scope["all_objections"]:
-            objections = objections.filter(sheet__section_id__in=scope["sign"])
         count += objections.count()
     return count
 
