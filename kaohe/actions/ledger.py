@@ -229,11 +229,7 @@ def _write_new_rows(scheme, filename: str, rows: list[LedgerRow], identities: li
     locked = lock_problems(scheme, [row for row, _i in new], sections, book=book)
     if locked:
         raise ImportRejected(locked)
-    batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
-                                       created_by=acting_user, fingerprint=_fingerprint(scheme, new))
-    written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
-    if written == 0:
-        raise _NothingNew
+    batch, written = _batch_written(scheme, filename, new, acting_user)
     if written != len(new):
         ImportBatch.objects.filter(pk=batch.pk).update(row_count=written)
     return _absorbed(scheme, batch, filename, len(rows), new, written, earlier, sections, acting_user)
@@ -243,11 +239,7 @@ def _write_all(scheme, filename: str, rows: list[LedgerRow], identities: list[st
     """Insert every row; when some were in the ledger already, find out which afterwards (the same outcome
     as looking them up first)."""
     new = list(zip(rows, identities, strict=True))
-    batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
-                                       created_by=acting_user, fingerprint=_fingerprint(scheme, new))
-    written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
-    if written == 0:
-        raise _NothingNew
+    batch, written = _batch_written(scheme, filename, new, acting_user)
     earlier = None
     if written != len(new):
         present = _present(scheme.pk, identities)
@@ -255,6 +247,17 @@ def _write_all(scheme, filename: str, rows: list[LedgerRow], identities: list[st
         new = [(row, identity) for row, identity in new if present.get(identity) == batch.pk]
         ImportBatch.objects.filter(pk=batch.pk).update(row_count=written, fingerprint=_fingerprint(scheme, new))
     return _absorbed(scheme, batch, filename, len(rows), new, written, earlier, sections, acting_user)
+
+
+def _batch_written(scheme, filename: str, new: list[tuple[LedgerRow, str]], acting_user) -> tuple[ImportBatch, int]:
+    """The import's batch record and its rows inserted: (the batch, how many rows were written); none written
+    (a concurrent import wrote them all first) rolls it back."""
+    batch = ImportBatch.objects.create(kind="ledger", scheme=scheme, filename=filename, row_count=len(new),
+                                       created_by=acting_user, fingerprint=_fingerprint(scheme, new))
+    written = _insert(new, scheme.pk, batch.pk, acting_user.pk if acting_user else None)
+    if written == 0:
+        raise _NothingNew
+    return batch, written
 
 
 def _absorbed(scheme, batch: ImportBatch, filename: str, total: int, new: list[tuple[LedgerRow, str]],
