@@ -83,6 +83,18 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a test client's request leaves its own language active
+    in the thread, which a later test calling a command or a service directly would otherwise run in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (Redis in CI), as ids repeat between rolled-back tests."""
     from django.core.cache import cache
