@@ -32,11 +32,11 @@ from .audit import audit
 LedgerFact = tuple[int, int, date, Decimal, Decimal | None]  # unit_id, rule_id, date, quantity, points
 
 _UPSERT_TAIL = {
-    "sqlite": " ON CONFLICT (scheme_id, unit_id, rule_id, month) DO UPDATE SET count = count + excluded.count, "
+    "sqlite": " ON CONFLICT (scheme_id, month, unit_id, rule_id) DO UPDATE SET count = count + excluded.count, "
               "quantity = quantity + excluded.quantity, points = points + excluded.points",
     "mysql": " ON DUPLICATE KEY UPDATE count = count + VALUES(count), quantity = quantity + VALUES(quantity), "
              "points = points + VALUES(points)",
-    "postgresql": " ON CONFLICT (scheme_id, unit_id, rule_id, month) DO UPDATE SET count = t.count + EXCLUDED.count, "
+    "postgresql": " ON CONFLICT (scheme_id, month, unit_id, rule_id) DO UPDATE SET count = t.count + EXCLUDED.count, "
                   "quantity = t.quantity + EXCLUDED.quantity, points = t.points + EXCLUDED.points",
 }
 
@@ -149,17 +149,17 @@ def _months(text: str) -> list[int]:
 def _add_to_totals(scheme_id: int, cells: dict[tuple[int, int], dict[int, list[int]]]) -> None:
     """Each (unit, rule)'s new rows into the cells of their month and every later one: insert or add."""
     params = []
-    # In the order of the unique index: each upsert lands next to the one before.
-    for (unit_id, rule_id), by_month in sorted(cells.items()):
+    for (unit_id, rule_id), by_month in cells.items():
         count = quantity = points = 0
         for month in range(min(by_month), YEAR_END + 1):
             added = by_month.get(month)
             if added is not None:
                 count, quantity, points = count + added[0], quantity + added[1], points + added[2]
-            params.append((scheme_id, unit_id, rule_id, month, count, quantity, points))
+            params.append((scheme_id, month, unit_id, rule_id, count, quantity, points))
+    params.sort()  # in the key's order: each upsert lands next to the one before
     table = RuleTotal._meta.db_table
     alias = " AS t" if connection.vendor == "postgresql" else ""
-    sql = (f"INSERT INTO {table}{alias} (scheme_id, unit_id, rule_id, month, count, quantity, points) "
+    sql = (f"INSERT INTO {table}{alias} (scheme_id, month, unit_id, rule_id, count, quantity, points) "
            f"VALUES (%s, %s, %s, %s, %s, %s, %s){_UPSERT_TAIL[connection.vendor]}")
     with connection.cursor() as cursor:
         for start in range(0, len(params), 5000):

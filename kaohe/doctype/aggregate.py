@@ -16,9 +16,19 @@ from .unit import Unit
 
 
 class RuleTotal(models.Model):
-    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="+", verbose_name=_("scheme"))
-    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", db_index=False, verbose_name=_("unit"))
-    rule = models.ForeignKey(Rule, models.CASCADE, related_name="+", db_index=False, verbose_name=_("rule"))
+    # Keyed by what every read asks for, one month of a whole scheme: on InnoDB, and on SQLite where the
+    # table is created WITHOUT ROWID (migration 0019), the rows are stored in that order, so the key is
+    # the only index and a write updates one B-tree per cell instead of one per index.
+    pk = models.CompositePrimaryKey("scheme", "month", "unit", "rule")
+    # No database constraints: the totals are derived (rebuilt from the ledger by ``score --recompute``) and
+    # a constraint would check three parent rows, and on InnoDB keep an index, for each of the cells a write
+    # adds to. Deleting a scheme, unit or rule still deletes their totals (Django's cascade).
+    scheme = models.ForeignKey(Scheme, models.CASCADE, related_name="+", db_constraint=False, db_index=False,
+                               verbose_name=_("scheme"))
+    unit = models.ForeignKey(Unit, models.CASCADE, related_name="+", db_constraint=False, db_index=False,
+                             verbose_name=_("unit"))
+    rule = models.ForeignKey(Rule, models.CASCADE, related_name="+", db_constraint=False, db_index=False,
+                             verbose_name=_("rule"))
     month = models.PositiveSmallIntegerField(_("through month"))
     count = models.IntegerField(_("rows"))
     quantity = models.BigIntegerField(_("quantity (ten-thousandths)"))
@@ -26,12 +36,6 @@ class RuleTotal(models.Model):
 
     class Meta:
         app_label = "kaohe"
-        constraints = [models.UniqueConstraint(fields=["scheme", "unit", "rule", "month"], name="rule_total_once")]
-        indexes = [
-            # One month of a whole scheme from the index alone: the read behind every ranking.
-            models.Index(fields=["scheme", "month", "unit", "rule", "count", "quantity", "points"],
-                         name="rule_total_month"),
-        ]
         verbose_name = _("rule total")
         verbose_name_plural = _("rule totals")
 
