@@ -5,7 +5,7 @@ facts and hands them over.
 """
 
 from .engine import score_scheme
-from .facts import AsOf, Figure, Measure, RatingsByUnit, RatingTally, Row, Tally, UnitFact
+from .facts import AsOf, Figure, Measure, RatingsByUnit, RatingTally, Row, TalliesByUnit, Tally, UnitFact
 from .result import ItemResult, Line, SchemeResult, UnitResult
 from .spec import (
     Band,
@@ -42,6 +42,7 @@ __all__ = [
     "SchemeResult",
     "SchemeSpec",
     "SourceSpec",
+    "TalliesByUnit",
     "Tally",
     "UnitFact",
     "UnitResult",

@@ -80,12 +80,17 @@ def economic_effect(
 ) -> Decimal:
     """The sum of :func:`economic_lines`' effects without building the lines (ranking needs no reasons)."""
     total = ZERO
+    year_end = as_of.year_end
     for ind in indicators:
         fig = figures.get(ind.code)
         if fig is None:
             total -= ind.weight
-        else:
-            total += ctx.round(ind.weight * completion(fig.actual, expected(fig.target, as_of))) - ind.weight
+            continue
+        # completion() and expected() written out: a large scheme asks this for every unit and indicator, and
+        # a target met needs no division.
+        wanted = fig.target if year_end else expected(fig.target, as_of)
+        ratio = ONE if wanted <= 0 or fig.actual >= wanted else max(ZERO, fig.actual / wanted)
+        total += ctx.round(ind.weight * ratio) - ind.weight
     return total
 
 
@@ -94,13 +99,14 @@ def economic_shortfalls(
 ) -> list[dict]:
     """Veto-set indicators whose actual is strictly below the target (序时 target mid-year)."""
     found = []
+    year_end = as_of.year_end
     for ind in indicators:
         if not ind.in_veto:
             continue
         fig = figures.get(ind.code)
         if fig is None:
             continue
-        wanted = expected(fig.target, as_of)
+        wanted = fig.target if year_end else expected(fig.target, as_of)
         if fig.actual < wanted:
             found.append(
                 {"code": "veto.economy", "indicator": ind.code, "target": fig.target,

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from .economy import economic_effect, economic_lines, economic_shortfalls, latest_figures
-from .facts import AsOf, Figure, Measure, RatingsByUnit, RatingTally, Tally, UnitFact
+from .facts import AsOf, Figure, Measure, RatingsByUnit, RatingTally, TalliesByUnit, Tally, UnitFact
 from .grading import grade_units
 from .kinds import EFFECTS, ZERO, Context, explain
 from .ranking import rank_units
@@ -36,9 +36,12 @@ def score_scheme(
     as_of = as_of or AsOf(scheme.year, 12)
     if scheme.method != Method.POINTS:
         return _score_weighted(scheme, list(units), ratings, measures, as_of, with_lines)
-    tallies_by_unit: dict[str, list[Tally]] = defaultdict(list)
-    for tally in tallies:
-        tallies_by_unit[tally.unit].append(tally)
+    if isinstance(tallies, TalliesByUnit):
+        tallies_by_unit = tallies.by_unit
+    else:
+        tallies_by_unit = defaultdict(list)
+        for tally in tallies:
+            tallies_by_unit[tally.unit].append(tally)
     figures_by_unit: dict[str, list[Figure]] = defaultdict(list)
     for fig in figures:
         figures_by_unit[fig.unit].append(fig)
@@ -94,7 +97,9 @@ class _Plan:
         # rule code → (its position, its item, the kind's function, the rule, the item's context,
         #              whether the effect depends on the sums alone and so can be remembered)
         self.dispatch: dict[str, tuple] = {}
+        # (rule, quantity, points) → (item, points, effect, rule position, rule), for rules read by their sums
         self.memo: dict[tuple, tuple] = {}
+        self.held: dict[tuple, ItemResult] = {}  # (item, raw value) → the item held at its floor or cap
         self.economic: list[tuple[str, RuleSpec, Context]] = []
         for position, rule in enumerate(scheme.rules):
             if rule.kind == Kind.ECONOMIC:
@@ -113,8 +118,15 @@ class _Plan:
         def leaves_under(code: str) -> list[str]:
             return [code] if code not in children else [c for child in children[code] for c in leaves_under(child)]
 
-        self.category_leaves = {cat.code: leaves_under(cat.code) for cat in scheme.categories()}
-        self.leaf_limits = tuple((leaf, leaf.code, leaf.base, leaf.floor, leaf.cap) for leaf in self.leaves)
+        category_leaves = {cat.code: leaves_under(cat.code) for cat in scheme.categories()}
+        limits = {leaf.code: (leaf, leaf.code, leaf.base, leaf.floor, leaf.cap) for leaf in self.leaves}
+        self.leaf_codes = tuple(limits)
+        # Each category with its leaves, summed as they are finished; leaves under no category (None) are only scored.
+        placed = {code for leaves in category_leaves.values() for code in leaves}
+        self.category_plan = tuple((category, tuple(limits[code] for code in leaves))
+                                   for category, leaves in category_leaves.items())
+        if len(placed) < len(limits):
+            self.category_plan += ((None, tuple(row for code, row in limits.items() if code not in placed)),)
 
     def score_unit(self, unit: UnitFact, tallies: list[Tally], figures: list[Figure], as_of: AsOf) -> UnitResult:
         raw = dict(self.bases)
@@ -123,24 +135,25 @@ class _Plan:
         dispatch, memo = self.dispatch, self.memo
         vetoes = {}
         for tally in tallies:
-            code = tally[1]  # by position: a named tuple's attribute costs a descriptor call per tally
-            entry = dispatch.get(code)
-            if entry is None:
-                if code in self.veto_set:
-                    vetoes[code] = tally
-                continue
-            position, item, effect_of, rule, ctx, by_sums = entry
-            if by_sums:
-                # Most tallies repeat a few (rule, quantity, points) combinations; the kinds are pure.
-                key = (code, tally[3], tally[4])
-                effect = memo.get(key)
-                if effect is None:
-                    effect = memo[key] = effect_of(rule, tally, ctx)
-            else:
+            # By position: a named tuple's attribute costs a descriptor call per tally. Most tallies repeat a few
+            # (rule, quantity, points) combinations, and the kinds that read sums alone are pure: remembered.
+            key = (tally[1], tally[3], tally[4])
+            known = memo.get(key)
+            if known is None:
+                code = tally[1]
+                entry = dispatch.get(code)
+                if entry is None:
+                    if code in self.veto_set:
+                        vetoes[code] = tally
+                    continue
+                position, item, effect_of, rule, ctx, by_sums = entry
                 effect = effect_of(rule, tally, ctx)
-            raw[item] += effect[0]
+                known = (item, effect[0], effect, position, rule)
+                if by_sums:
+                    memo[key] = known
+            raw[known[0]] += known[1]
             if with_lines:
-                lines[item].append((position, explain(rule, tally, effect)))
+                lines[known[0]].append((known[3], explain(known[4], tally, known[2])))
 
         chosen = latest_figures(figures, as_of)
         warnings = ()
@@ -155,21 +168,28 @@ class _Plan:
             else:
                 raw[item] += economic_effect(self.scheme.economic, chosen, as_of, ctx)
 
-        items = {}
-        for leaf, code, base, floor, cap in self.leaf_limits:
-            value = raw[code]
-            if code in lines or (floor is not None and value < floor) or (cap is not None and value > cap):
-                items[code] = self._finish_item(leaf, value, lines.get(code, ()))
-            else:  # nothing to explain and nothing to hold back: the common case, kept cheap
-                items[code] = _item(ItemResult, (code, base, value, value, (), None))
+        items = dict.fromkeys(self.leaf_codes)  # in the scheme's order, whatever order categories are summed in
         categories = {}
         total = ZERO
-        for code, leaves in self.category_leaves.items():
+        held = self.held
+        for category, leaves in self.category_plan:
             subtotal = ZERO
-            for leaf_code in leaves:
-                subtotal += items[leaf_code].score
-            categories[code] = subtotal
-            total += subtotal
+            for leaf, code, base, floor, cap in leaves:
+                value = raw[code]
+                if code in lines:
+                    found = self._finish_item(leaf, value, lines[code])
+                elif (floor is not None and value < floor) or (cap is not None and value > cap):
+                    # Held at its floor or cap with nothing else to explain: many units share the same raw value.
+                    found = held.get((code, value))
+                    if found is None:
+                        found = held[code, value] = self._finish_item(leaf, value, ())
+                else:  # nothing to explain and nothing to hold back: the common case, kept cheap
+                    found = _item(ItemResult, (code, base, value, value, (), None))
+                items[code] = found
+                subtotal += found[3]  # its score
+            if category is not None:
+                categories[category] = subtotal
+                total += subtotal
 
         reasons = economic_shortfalls(self.scheme.economic, chosen, as_of)
         for code in self.veto_rules:

@@ -8,7 +8,7 @@ Nothing here reads or writes a database; the caller hands over the facts and kee
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -156,8 +156,8 @@ def _with_figures(figures: list[Figure], changes: tuple[FigureChange, ...], as_o
             added.append(Figure(change.unit, change.indicator, as_of, change.target, change.actual))
             continue
         base = replaced.get(id(current), current)
-        replaced[id(current)] = replace(base, actual=base.actual if change.actual is None else change.actual,
-                                        target=base.target if change.target is None else change.target)
+        replaced[id(current)] = base._replace(actual=base.actual if change.actual is None else change.actual,
+                                              target=base.target if change.target is None else change.target)
     return [replaced.get(id(fig), fig) for fig in figures] + added
 
 

@@ -31,6 +31,7 @@ from kaohe.scoring import (
     Row,
     SchemeResult,
     SchemeSpec,
+    TalliesByUnit,
     Tally,
     UnitFact,
     score_scheme,
@@ -76,7 +77,7 @@ class Facts:
     spec: SchemeSpec
     as_of: AsOf
     units: list[UnitFact]
-    tallies: list[Tally]
+    tallies: TalliesByUnit | list[Tally]
     figures: list[Figure]
     ratings: RatingsByUnit | list[RatingTally] = ()
     measures: list[Measure] = ()
@@ -219,7 +220,7 @@ def _until(cutoff: date, year: int) -> tuple[str, list]:
 
 
 def _tallies(scheme_id: int, until: tuple[str, list], names: dict, rules: dict, rows: dict,
-             only: list[int] | None = None) -> list[Tally]:
+             only: list[int] | None = None) -> TalliesByUnit:
     """Counts and sums per (unit, rule) of the rows passing the date test ``until`` (see :func:`_until`)."""
     table = LedgerEntry._meta.db_table
     if connection.vendor == "sqlite":
@@ -238,22 +239,31 @@ def _tallies(scheme_id: int, until: tuple[str, list], names: dict, rules: dict, 
     return _tally_list(fetched, names, rules, rows, _Decimals())
 
 
-def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, decimals: _Decimals) -> list[Tally]:
-    """(unit_id, rule_id, count, quantity, points) rows → tallies, each distinct sum made a Decimal once."""
+def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, decimals: _Decimals) -> TalliesByUnit:
+    """(unit_id, rule_id, count, quantity, points) rows → tallies by unit, each distinct sum made a Decimal once.
+
+    The rows come sorted by unit, so a unit's list is looked up only when the unit changes; rows in any other
+    order are grouped all the same.
+    """
     scaled, cache = decimals.scaled, decimals.cache
     row_rules = {r for _u, r in rows}
     make, no_rows = tuple.__new__, ()  # Tally's generated __new__ costs a Python call per group; this does not
-    tallies = []
-    append = tallies.append
+    by_unit: dict[str, list[Tally]] = {}
+    last = name = append = None
     for u, r, n, q, p in fetched:
-        name = names.get(u)
-        if name is None:
-            continue
+        if u != last:
+            name = names.get(u)
+            if name is None:
+                continue  # a unit not scored; last stays what it was
+            given = by_unit.get(name)
+            if given is None:
+                given = by_unit[name] = []
+            append, last = given.append, u
         quantity = cache[q] if q in cache else scaled(q)
         points = cache[p] if p in cache else scaled(p)
         append(make(Tally, (name, rules[r], n, quantity, points,
                             tuple(rows.get((u, r), no_rows)) if r in row_rules else no_rows)))
-    return tallies
+    return TalliesByUnit(by_unit)
 
 
 def _figures(scheme_id: int, names: dict, as_of: AsOf, only: list[int] | None = None) -> list[Figure]:
@@ -267,8 +277,9 @@ def _figures(scheme_id: int, names: dict, as_of: AsOf, only: list[int] | None = 
         fetched = cursor.fetchall()
     stored = _Decimals().stored
     months: dict[tuple[int, int], AsOf] = {}
+    make = tuple.__new__  # Figure's generated __new__ costs a Python call per figure; this does not
     return [
-        Figure(names[u], code, months.setdefault((y, m), AsOf(y, m)), stored(target), stored(actual))
+        make(Figure, (names[u], code, months.setdefault((y, m), AsOf(y, m)), stored(target), stored(actual)))
         for u, code, y, m, target, actual in fetched
         if u in names
     ]
