@@ -176,7 +176,7 @@ class _Decimals:
         self.stored_cache: dict = {}
 
     def scaled(self, value) -> Decimal:
-        """A sum of whole units of 10**-scale (SQLite) or an exact DECIMAL sum (others)."""
+        """A sum of whole units of 10**-scale (SQLite), or an exact DECIMAL sum as a Decimal or as its text."""
         found = self.cache.get(value)
         if found is None:
             if value is None:
@@ -184,7 +184,7 @@ class _Decimals:
             elif self.integers:
                 found = Decimal(int(value)).scaleb(-self.scale)
             else:
-                found = value
+                found = Decimal(value)
             self.cache[value] = found
         return found
 
@@ -198,6 +198,20 @@ class _Decimals:
         if found is None:
             found = self.stored_cache[value] = Decimal(repr(value)).quantize(QUANTUM)
         return found
+
+
+def _exact_sum(column: str, scale: int) -> str:
+    """SQL summing a DECIMAL column of ``scale`` places exactly, read back by :meth:`_Decimals.scaled`.
+
+    SQLite: see the module's docstring. MariaDB: as text, because its driver makes a Decimal of every value it
+    reads, which costs more than one Decimal per distinct sum made here. PostgreSQL: its exact DECIMAL sum.
+    """
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        return f"SUM(ROUND({column} * {10**scale}))"
+    if vendor == "mysql":
+        return f"CAST(SUM({column}) AS CHAR)"
+    return f"SUM({column})"
 
 
 def _unit_filter(only: list[int] | None) -> tuple[str, list[int]]:
@@ -223,10 +237,7 @@ def _tallies(scheme_id: int, until: tuple[str, list], names: dict, rules: dict, 
              only: list[int] | None = None) -> TalliesByUnit:
     """Counts and sums per (unit, rule) of the rows passing the date test ``until`` (see :func:`_until`)."""
     table = LedgerEntry._meta.db_table
-    if connection.vendor == "sqlite":
-        q_sum, p_sum = f"SUM(ROUND(quantity * {10**SCALE}))", f"SUM(ROUND(points * {10**SCALE}))"
-    else:
-        q_sum, p_sum = "SUM(quantity)", "SUM(points)"
+    q_sum, p_sum = _exact_sum("quantity", SCALE), _exact_sum("points", SCALE)
     where, extra = _unit_filter(only)
     dated, cut = until
     sql = (
@@ -354,7 +365,7 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
     A survey's responses are one more kind of rating: each response's value on a criterion, summed per
     (unit, criterion, survey source, invitation group), so the engine needs nothing of its own for them.
     """
-    total = f"SUM(ROUND(value * {10**RATING_SCALE}))" if connection.vendor == "sqlite" else "SUM(value)"
+    total = _exact_sum("value", RATING_SCALE)
     where, extra = _unit_filter(only)
     dated, cut = _until(cutoff, scheme.year)
     fetched = []
