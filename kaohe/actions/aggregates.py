@@ -65,7 +65,7 @@ def absorb_ledger_rows(scheme: Scheme, rows: Iterable[LedgerFact], newest_id: in
         cell[2] += scaled[points] if points in scaled else scaled.setdefault(points, _scaled(points))
     _add_to_totals(scheme.pk, cells)
     state.ledger_high = max(state.ledger_high, newest_id)
-    first = min((m for months in cells.values() for m in months), default=YEAR_END + 1)
+    first = min((m for m in months.values() if m <= YEAR_END), default=YEAR_END + 1)  # the earliest month added to
     _restand(scheme, state, {u for u, _r in cells}, first)
 
 

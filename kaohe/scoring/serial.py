@@ -22,16 +22,23 @@ def _dec(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
 def unit_to_data(u: UnitResult) -> dict[str, Any]:
-    return _text({
-        "unit": u.unit, "group": u.group, "total": u.total, "categories": u.categories,
-        "items": [[i.code, i.base, i.raw, i.score, i.weight,
-                   [[ln.source, ln.effect, ln.rule, ln.detail] for ln in i.lines]]
+    # The items, their numbers and lines written out rather than walked by _text: a stored standing is
+    # written for every unit a write touches, and an item's fields are known.
+    return {
+        "unit": u.unit, "group": u.group, "total": _number(u.total),
+        "categories": {str(code): _number(score) for code, score in u.categories.items()},
+        "items": [[i.code, _number(i.base), _number(i.raw), _number(i.score), _number(i.weight),
+                   [[ln.source, _number(ln.effect), ln.rule, _text(ln.detail)] for ln in i.lines] if i.lines else []]
                   for i in u.items.values()],
-        "vetoed": u.vetoed, "veto_reasons": list(u.veto_reasons), "at_risk": list(u.at_risk),
+        "vetoed": u.vetoed, "veto_reasons": _text(list(u.veto_reasons)), "at_risk": _text(list(u.at_risk)),
         "warnings": list(u.warnings), "rank": u.rank, "prize": u.prize, "grade": u.grade,
-        "notes": list(u.notes),
-    })
+        "notes": _text(list(u.notes)),
+    }
 
 
 def unit_from_data(u: dict[str, Any]) -> UnitResult:
@@ -50,13 +57,13 @@ def unit_from_data(u: dict[str, Any]) -> UnitResult:
 
 
 def result_to_data(result: SchemeResult) -> dict[str, Any]:
-    return _text({
+    return {
         "scheme": result.scheme,
         "as_of": result.as_of,
         "year_end": result.year_end,
-        "grading": list(result.grading),
+        "grading": _text(list(result.grading)),
         "units": [unit_to_data(u) for u in result.units],
-    })
+    }
 
 
 def result_from_data(data: dict[str, Any]) -> SchemeResult:

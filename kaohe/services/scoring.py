@@ -192,11 +192,11 @@ class _Decimals:
         """One stored value: SQLite hands back a binary float, which its shortest repr recovers."""
         if value is None or not self.sqlite:
             return value
-        if not isinstance(value, float):
-            return Decimal(value)
-        found = self.stored_cache.get(value)  # floats only: 1 and 1.0 are equal keys but not equal Decimals
+        # Kept apart by type: 1 and 1.0 are equal keys but not equal Decimals.
+        found = self.stored_cache.get((type(value), value))
         if found is None:
-            found = self.stored_cache[value] = Decimal(repr(value)).quantize(QUANTUM)
+            made = Decimal(repr(value)).quantize(QUANTUM) if isinstance(value, float) else Decimal(value)
+            found = self.stored_cache[type(value), value] = made
         return found
 
 
@@ -289,11 +289,16 @@ def _figures(scheme_id: int, names: dict, as_of: AsOf, only: list[int] | None = 
     stored = _Decimals().stored
     months: dict[tuple[int, int], AsOf] = {}
     make = tuple.__new__  # Figure's generated __new__ costs a Python call per figure; this does not
-    return [
-        make(Figure, (names[u], code, months.setdefault((y, m), AsOf(y, m)), stored(target), stored(actual)))
-        for u, code, y, m, target, actual in fetched
-        if u in names
-    ]
+    figures = []
+    for u, code, y, m, target, actual in fetched:
+        name = names.get(u)
+        if name is None:
+            continue
+        month = months.get((y, m))
+        if month is None:  # a dozen months at most: each AsOf made (and checked) once
+            month = months[y, m] = AsOf(y, m)
+        figures.append(make(Figure, (name, code, month, stored(target), stored(actual))))
+    return figures
 
 
 def _rows(
