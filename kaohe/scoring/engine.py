@@ -38,10 +38,10 @@ def score_scheme(
         return _score_weighted(scheme, list(units), ratings, measures, as_of, with_lines)
     if isinstance(tallies, TalliesByUnit):
         tallies_by_unit = tallies.by_unit
-    else:
+    else:  # a plain list of tallies: grouped the same way, each as its entry (everything after the unit)
         tallies_by_unit = defaultdict(list)
         for tally in tallies:
-            tallies_by_unit[tally.unit].append(tally)
+            tallies_by_unit[tally[0]].append(tally[1:])
     figures_by_unit: dict[str, list[Figure]] = defaultdict(list)
     for fig in figures:
         figures_by_unit[fig.unit].append(fig)
@@ -128,32 +128,33 @@ class _Plan:
         if len(placed) < len(limits):
             self.category_plan += ((None, tuple(row for code, row in limits.items() if code not in placed)),)
 
-    def score_unit(self, unit: UnitFact, tallies: list[Tally], figures: list[Figure], as_of: AsOf) -> UnitResult:
+    def score_unit(self, unit: UnitFact, entries: list[tuple], figures: list[Figure], as_of: AsOf) -> UnitResult:
+        """``entries``: the unit's tallies as (rule, count, quantity, points, rows), see TalliesByUnit."""
         raw = dict(self.bases)
         lines: dict[str, list[tuple[int, Line]]] = defaultdict(list) if self.with_lines else {}
         with_lines = self.with_lines
         dispatch, memo = self.dispatch, self.memo
         vetoes = {}
-        for tally in tallies:
-            # By position: a named tuple's attribute costs a descriptor call per tally. Most tallies repeat a few
-            # (rule, quantity, points) combinations, and the kinds that read sums alone are pure: remembered.
-            key = (tally[1], tally[3], tally[4])
+        for entry in entries:
+            # Most entries repeat a few (rule, quantity, points) combinations, and the kinds that read sums alone
+            # are pure: remembered.
+            key = (entry[0], entry[2], entry[3])
             known = memo.get(key)
             if known is None:
-                code = tally[1]
-                entry = dispatch.get(code)
-                if entry is None:
+                code = entry[0]
+                found = dispatch.get(code)
+                if found is None:
                     if code in self.veto_set:
-                        vetoes[code] = tally
+                        vetoes[code] = Tally(unit.name, *entry)
                     continue
-                position, item, effect_of, rule, ctx, by_sums = entry
-                effect = effect_of(rule, tally, ctx)
+                position, item, effect_of, rule, ctx, by_sums = found
+                effect = effect_of(rule, Tally(unit.name, *entry), ctx)
                 known = (item, effect[0], effect, position, rule)
                 if by_sums:
                     memo[key] = known
             raw[known[0]] += known[1]
             if with_lines:
-                lines[known[0]].append((known[3], explain(known[4], tally, known[2])))
+                lines[known[0]].append((known[3], explain(known[4], Tally(unit.name, *entry), known[2])))
 
         chosen = latest_figures(figures, as_of)
         warnings = ()

@@ -67,23 +67,25 @@ class Tally(NamedTuple):
 
 
 class TalliesByUnit:
-    """Ledger tallies already grouped by unit, as the database hands them out sorted.
+    """Ledger tallies already grouped by unit, each kept as the tuple (rule, count, quantity, points, rows).
 
-    ``by_unit``: unit → its tallies. Iterating yields every tally, like a plain list of them; the engine
-    takes the grouping as it is instead of redoing it over a hundred thousand tallies.
+    ``by_unit``: unit → its tallies' entries, as the database hands them out sorted. The engine scores the
+    entries as they are (a hundred thousand of them, none of which needs to become a Tally); iterating
+    yields every tally as a :class:`Tally`, like a plain list of them.
     """
 
     __slots__ = ("by_unit",)
 
-    def __init__(self, by_unit: dict[str, list[Tally]]) -> None:
+    def __init__(self, by_unit: dict[str, list[tuple]]) -> None:
         self.by_unit = by_unit
 
     def __iter__(self) -> Iterator[Tally]:
-        for given in self.by_unit.values():
-            yield from given
+        for unit, entries in self.by_unit.items():
+            for entry in entries:
+                yield Tally(unit, *entry)
 
     def __len__(self) -> int:
-        return sum(len(given) for given in self.by_unit.values())
+        return sum(len(entries) for entries in self.by_unit.values())
 
 
 class Figure(NamedTuple):

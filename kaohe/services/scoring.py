@@ -258,9 +258,9 @@ def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, deci
     """
     scaled, cache = decimals.scaled, decimals.cache
     row_rules = {r for _u, r in rows}
-    make, no_rows = tuple.__new__, ()  # Tally's generated __new__ costs a Python call per group; this does not
-    by_unit: dict[str, list[Tally]] = {}
-    last = name = append = None
+    no_rows = ()
+    by_unit: dict[str, list[tuple]] = {}
+    last = append = None
     for u, r, n, q, p in fetched:
         if u != last:
             name = names.get(u)
@@ -270,10 +270,8 @@ def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, deci
             if given is None:
                 given = by_unit[name] = []
             append, last = given.append, u
-        quantity = cache[q] if q in cache else scaled(q)
-        points = cache[p] if p in cache else scaled(p)
-        append(make(Tally, (name, rules[r], n, quantity, points,
-                            tuple(rows.get((u, r), no_rows)) if r in row_rules else no_rows)))
+        append((rules[r], n, cache[q] if q in cache else scaled(q), cache[p] if p in cache else scaled(p),
+                tuple(rows.get((u, r), no_rows)) if r in row_rules else no_rows))
     return TalliesByUnit(by_unit)
 
 

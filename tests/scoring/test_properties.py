@@ -1,12 +1,13 @@
 """Properties that hold for any ledger: totals add up, floors hold, results are deterministic."""
 
 import random
+from collections import Counter
 from decimal import Decimal as D
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaohe.scoring import AsOf, Figure, Kind, Row, Tally, UnitFact, score_scheme
+from kaohe.scoring import AsOf, Figure, Kind, Row, TalliesByUnit, Tally, UnitFact, score_scheme
 
 from .helpers import ECONOMY, TOWN
 
@@ -65,3 +66,18 @@ def test_the_order_of_the_facts_does_not_matter(ledger, rnd: random.Random):
     rnd.shuffle(shuffled)
     second = score_scheme(TOWN, list(reversed(units)), shuffled, list(reversed(figures)))
     assert {u.unit: u.as_dict() for u in first.units} == {u.unit: u.as_dict() for u in second.units}
+
+
+@settings(max_examples=30, deadline=None)
+@given(ledgers(), st.integers(1, 12), st.booleans())
+def test_tallies_handed_over_grouped_score_as_a_plain_list_of_them(ledger, month, with_lines):
+    tallies, figures = ledger
+    grouped: dict = {}
+    for tally in tallies:
+        grouped.setdefault(tally.unit, []).append(tuple(tally)[1:])
+    by_unit = TalliesByUnit(grouped)
+    assert Counter(by_unit) == Counter(tallies) and len(by_unit) == len(tallies)
+    units = [UnitFact(u, "town") for u in UNITS]
+    as_of = AsOf(2026, month)
+    assert (score_scheme(TOWN, units, by_unit, figures, as_of, with_lines=with_lines)
+            == score_scheme(TOWN, units, tallies, figures, as_of, with_lines=with_lines))
