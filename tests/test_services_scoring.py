@@ -73,6 +73,30 @@ def test_a_reversed_row_no_longer_counts(town, units):
     assert not score(town).unit("南湖镇").vetoed
 
 
+def test_without_lines_the_latest_row_is_the_one_the_lines_use(town, units):
+    """Scoring a whole scheme without lines finds each completion ratio's latest live row by index alone: the
+    latest date, then the highest id on it; reversed rows and their reversals never count."""
+    unit = units["南湖镇"]
+    figures(town, unit)
+
+    def both(month=12):
+        lined = score(town, AsOf(2026, month)).unit("南湖镇").items["5"]
+        plain = score(town, AsOf(2026, month), explain=False).unit("南湖镇").items["5"]
+        assert (plain.raw, plain.score) == (lined.raw, lined.score)
+        return plain.score
+
+    record(town, unit, "5.b", quantity="0.75", day=date(2026, 3, 1))
+    assert both() == D("1.5")  # 0.75 → −0.5
+    record(town, unit, "5.b", quantity="0.5", day=date(2026, 9, 1))
+    later = record(town, unit, "5.b", quantity="0.25", day=date(2026, 9, 1))  # same day, recorded later: it counts
+    assert both() == D("0.5")  # 0.25 → −1.5
+    assert both(month=6) == D("1.5")  # in June the March row is the latest
+    do_reverse_entry(later, reason="录入错误", acting_user=None)  # the reversal: same day, higher id, not live
+    assert both() == D(1)  # back to the 0.5 of the same day → −1
+    record(town, unit, "5.b", quantity="1", day=date(2026, 12, 31))
+    assert both() == D(2)
+
+
 def test_group_filter_scores_only_that_group(town, units):
     result = score(town, group="entity")
     assert [u.unit for u in result.units] == ["开发区"]

@@ -145,16 +145,16 @@ class _Plan:
                 found = dispatch.get(code)
                 if found is None:
                     if code in self.veto_set:
-                        vetoes[code] = Tally(unit.name, *entry)
+                        vetoes[code] = _tally(Tally, (unit.name, *entry))
                     continue
                 position, item, effect_of, rule, ctx, by_sums = found
-                effect = effect_of(rule, Tally(unit.name, *entry), ctx)
+                effect = effect_of(rule, _tally(Tally, (unit.name, *entry)), ctx)
                 known = (item, effect[0], effect, position, rule)
                 if by_sums:
                     memo[key] = known
             raw[known[0]] += known[1]
             if with_lines:
-                lines[known[0]].append((known[3], explain(known[4], Tally(unit.name, *entry), known[2])))
+                lines[known[0]].append((known[3], explain(known[4], _tally(Tally, (unit.name, *entry)), known[2])))
 
         chosen = latest_figures(figures, as_of)
         warnings = ()
@@ -224,8 +224,8 @@ class _Plan:
         return ItemResult(item.code, item.base, raw, score, tuple(lines) if lines else ())
 
 
-# A named tuple built without its generated __new__: a large scheme makes some sixty thousand per run.
-_item = tuple.__new__
+# Named tuples built without their generated __new__: a large scheme makes some sixty thousand items per run.
+_item = _tally = tuple.__new__
 
 
 def _position(pair: tuple[int, Line]) -> int:

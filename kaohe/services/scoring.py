@@ -109,8 +109,8 @@ def load_facts(
     if group:
         groups = [g for g in groups if g == group]
     few = units is not None or unit_ids is not None  # only some units: ask the database for theirs only
-    if unit_ids is not None and units is None and spec.method != Method.OBJECTIVES:
-        units = _units_by_id(groups, unit_ids)  # a write re-scoring its units: no ORM on that path
+    if units is None and spec.method != Method.OBJECTIVES:
+        units = _units_by_id(groups, unit_ids)  # every write re-scores its units this way: no ORM on that path
     else:
         chosen = Unit.objects.filter(active=True, group__code__in=groups)
         if spec.method == Method.OBJECTIVES:  # only those who answer for a node are assessed
@@ -151,17 +151,17 @@ def load_facts(
     return Facts(spec, as_of, unit_facts, tallies, figures, ids={name: uid for uid, name in names.items()})
 
 
-def _units_by_id(groups: list[str], unit_ids: list[int]) -> list[tuple[int, str, str]]:
-    """(id, name, group code) of the active ``unit_ids`` in ``groups``, in the units' usual order."""
-    if not groups or not unit_ids:
+def _units_by_id(groups: list[str], unit_ids: list[int] | None) -> list[tuple[int, str, str]]:
+    """(id, name, group code) of the active ``unit_ids`` (None: all) in ``groups``, in the units' usual order."""
+    if not groups or (unit_ids is not None and not unit_ids):
         return []
     quote = connection.ops.quote_name
+    chosen = "" if unit_ids is None else f" AND u.id IN ({', '.join(['%s'] * len(unit_ids))})"
     sql = (f"SELECT u.id, u.name, g.code FROM {Unit._meta.db_table} u "
            f"JOIN {UnitGroup._meta.db_table} g ON g.id = u.group_id WHERE u.active = %s "
-           f"AND g.code IN ({', '.join(['%s'] * len(groups))}) AND u.id IN ({', '.join(['%s'] * len(unit_ids))}) "
-           f"ORDER BY g.{quote('order')}, u.name")
+           f"AND g.code IN ({', '.join(['%s'] * len(groups))}){chosen} ORDER BY g.{quote('order')}, u.name")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True, *groups, *unit_ids])
+        cursor.execute(sql, [True, *groups, *(unit_ids or ())])
         return cursor.fetchall()
 
 
@@ -207,8 +207,8 @@ def _exact_sum(column: str, scale: int) -> str:
     reads, which costs more than one Decimal per distinct sum made here. PostgreSQL: its exact DECIMAL sum.
     """
     vendor = connection.vendor
-    if vendor == "sqlite":
-        return f"SUM(ROUND({column} * {10**scale}))"
+    if vendor == "sqlite":  # most rows have no points: a NULL is passed over rather than multiplied and rounded
+        return f"SUM(CASE WHEN {column} IS NOT NULL THEN ROUND({column} * {10**scale}) END)"
     if vendor == "mysql":
         return f"CAST(SUM({column}) AS CHAR)"
     return f"SUM({column})"
@@ -331,22 +331,27 @@ def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int],
                  only: list[int] | None = None) -> dict[tuple[int, int], list[Row]]:
     """Only the latest live row per (unit, rule): all a completion-ratio rule reads.
 
-    The ranking runs on the ``ledger_rule_latest`` index alone; only the winners are then read.
+    The latest is the live row of highest id on the latest date with a live row: both found on the
+    ``ledger_rule_latest`` index alone (a grouped maximum, then a look-up of that date), and only the winners
+    are then read.
     """
     if not rule_ids:
         return {}
     table = LedgerEntry._meta.db_table
     marks = ", ".join(["%s"] * len(rule_ids))
     where, extra = _unit_filter(only)
+    live = f"e.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.reverses_id = e.id)"
     sql = (
-        "SELECT id FROM ("
-        "  SELECT id, ROW_NUMBER() OVER (PARTITION BY unit_id, rule_id ORDER BY date DESC, id DESC) AS position"
-        f"  FROM {table} e WHERE scheme_id = %s AND rule_id IN ({marks}) AND date <= %s AND reverses_id IS NULL"
-        f"  AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.reverses_id = e.id){where.replace('unit_id', 'e.unit_id')}"
-        ") latest WHERE position = 1"
+        f"SELECT MAX(e.id) FROM {table} e JOIN ("
+        f"  SELECT e.unit_id, e.rule_id, MAX(e.date) AS day FROM {table} e"
+        f"  WHERE e.scheme_id = %s AND e.rule_id IN ({marks}) AND e.date <= %s AND {live}"
+        f"{where.replace('unit_id', 'e.unit_id')} GROUP BY e.unit_id, e.rule_id"
+        ") latest ON e.scheme_id = %s AND e.rule_id = latest.rule_id AND e.unit_id = latest.unit_id "
+        f"AND e.date = latest.day WHERE {live} GROUP BY e.unit_id, e.rule_id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, *sorted(rule_ids), connection.ops.adapt_datefield_value(cutoff), *extra])
+        cursor.execute(sql, [scheme_id, *sorted(rule_ids), connection.ops.adapt_datefield_value(cutoff), *extra,
+                             scheme_id])
         ids = [pk for (pk,) in cursor.fetchall()]
         fetched = []
         for start in range(0, len(ids), 1000):
