@@ -110,6 +110,7 @@ class _Plan:
         self.veto_rules = sorted(r.code for r in scheme.rules if r.kind == Kind.VETO)
         self.veto_set = frozenset(self.veto_rules)
         self.economic_codes = tuple(ind.code for ind in scheme.economic)
+        self.economic_set = frozenset(self.economic_codes)
         children: dict[str, list[str]] = defaultdict(list)
         for item in scheme.items:
             if item.parent:
@@ -158,7 +159,7 @@ class _Plan:
 
         chosen = latest_figures(figures, as_of)
         warnings = ()
-        if self.economic:
+        if self.economic and not self.economic_set <= chosen.keys():  # a figure is missing
             warnings = tuple(f"no figure for {code} by {as_of}" for code in self.economic_codes
                              if code not in chosen)
         for item, rule, ctx in self.economic:
