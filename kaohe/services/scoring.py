@@ -200,15 +200,17 @@ class _Decimals:
         return found
 
 
-def _exact_sum(column: str, scale: int) -> str:
+def _exact_sum(column: str, scale: int, *, mostly_null: bool = False) -> str:
     """SQL summing a DECIMAL column of ``scale`` places exactly, read back by :meth:`_Decimals.scaled`.
 
-    SQLite: see the module's docstring. MariaDB: as text, because its driver makes a Decimal of every value it
-    reads, which costs more than one Decimal per distinct sum made here. PostgreSQL: its exact DECIMAL sum.
+    SQLite: see the module's docstring; in a column ``mostly_null`` a NULL is passed over rather than multiplied
+    and rounded. MariaDB: as text, because its driver makes a Decimal of every value it reads, which costs more
+    than one Decimal per distinct sum made here. PostgreSQL: its exact DECIMAL sum.
     """
     vendor = connection.vendor
-    if vendor == "sqlite":  # most rows have no points: a NULL is passed over rather than multiplied and rounded
-        return f"SUM(CASE WHEN {column} IS NOT NULL THEN ROUND({column} * {10**scale}) END)"
+    if vendor == "sqlite":
+        scaled = f"ROUND({column} * {10**scale})"
+        return f"SUM(CASE WHEN {column} IS NOT NULL THEN {scaled} END)" if mostly_null else f"SUM({scaled})"
     if vendor == "mysql":
         return f"CAST(SUM({column}) AS CHAR)"
     return f"SUM({column})"
@@ -237,7 +239,7 @@ def _tallies(scheme_id: int, until: tuple[str, list], names: dict, rules: dict, 
              only: list[int] | None = None) -> TalliesByUnit:
     """Counts and sums per (unit, rule) of the rows passing the date test ``until`` (see :func:`_until`)."""
     table = LedgerEntry._meta.db_table
-    q_sum, p_sum = _exact_sum("quantity", SCALE), _exact_sum("points", SCALE)
+    q_sum, p_sum = _exact_sum("quantity", SCALE), _exact_sum("points", SCALE, mostly_null=True)  # points: discretionary
     where, extra = _unit_filter(only)
     dated, cut = until
     sql = (
