@@ -70,19 +70,19 @@ def _score_weighted(scheme: SchemeSpec, units: list[UnitFact], ratings: Iterable
     return SchemeResult(scheme.code, str(as_of), as_of.year_end, tuple(graded), tuple(report))
 
 
-def _by_unit(ratings: Iterable[RatingTally]) -> dict[str, dict[str, list[RatingTally]]]:
-    """By unit, then by criterion, in one pass: a large appraisal has hundreds of thousands of tallies."""
-    ratings_by_unit: dict[str, dict[str, list[RatingTally]]] = {}
+def _by_unit(ratings: Iterable[RatingTally]) -> dict[str, dict[str, tuple[tuple, ...]]]:
+    """By unit, then by criterion, each tally as its (source, group, count, total): see RatingsByUnit."""
+    grouped: dict[str, dict[str, list[tuple]]] = {}
     for tally in ratings:
-        by_rule = ratings_by_unit.get(tally[0])  # by position: an attribute costs a descriptor call
+        by_rule = grouped.get(tally[0])  # by position: an attribute costs a descriptor call
         if by_rule is None:
-            by_rule = ratings_by_unit[tally[0]] = {}
+            by_rule = grouped[tally[0]] = {}
         given = by_rule.get(tally[1])
         if given is None:
-            by_rule[tally[1]] = [tally]
+            by_rule[tally[1]] = [tally[2:]]
         else:
-            given.append(tally)
-    return ratings_by_unit
+            given.append(tally[2:])
+    return {unit: {rule: tuple(given) for rule, given in by_rule.items()} for unit, by_rule in grouped.items()}
 
 
 class _Plan:

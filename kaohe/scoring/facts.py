@@ -124,19 +124,21 @@ class RatingTally(NamedTuple):
 class RatingsByUnit:
     """Rating tallies already grouped by subject and criterion, as the database hands them out sorted.
 
-    ``by_unit``: unit → criterion → its tallies. Iterating yields every tally, like a plain list of them;
-    the engine takes the grouping as it is instead of redoing it over hundreds of thousands of tallies.
+    ``by_unit``: unit → criterion → its tallies, each kept as the tuple (source, group, count, total): the
+    part of a tally a rating is computed from, and so the engine's key for sharing one between subjects.
+    Iterating yields every tally as a :class:`RatingTally`, like a plain list of them.
     """
 
     __slots__ = ("by_unit",)
 
-    def __init__(self, by_unit: dict[str, dict[str, list[RatingTally]]]) -> None:
+    def __init__(self, by_unit: dict[str, dict[str, tuple[tuple, ...]]]) -> None:
         self.by_unit = by_unit
 
     def __iter__(self) -> Iterator[RatingTally]:
-        for by_rule in self.by_unit.values():
-            for given in by_rule.values():
-                yield from given
+        for unit, by_rule in self.by_unit.items():
+            for rule, given in by_rule.items():
+                for tail in given:
+                    yield RatingTally(unit, rule, *tail)
 
     def __len__(self) -> int:
         return sum(len(given) for by_rule in self.by_unit.values() for given in by_rule.values())

@@ -14,7 +14,6 @@ children's rounded scores, so a reader can redo every step from the figures show
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from operator import itemgetter
 
 from .facts import Measure, RatingTally, UnitFact
 from .formulas import MEASURED, rating
@@ -42,8 +41,8 @@ class WeightedPlan:
         return value.quantize(self.quantum, rounding=ROUND_HALF_UP)
 
     # -- weighted: a tree per subject -------------------------------------------------------------
-    def score_unit(self, unit: UnitFact, by_rule: dict[str, list[RatingTally]], measures: list[Measure]) -> UnitResult:
-        """``by_rule``: the unit's rating tallies by criterion code."""
+    def score_unit(self, unit: UnitFact, by_rule: dict[str, tuple[tuple, ...]], measures: list[Measure]) -> UnitResult:
+        """``by_rule``: the unit's rating tallies by criterion code, each as (source, group, count, total)."""
         if not self.with_lines:
             return self._score_plain(unit, by_rule, measures)
         measured = {m.rule: m for m in measures}
@@ -59,12 +58,11 @@ class WeightedPlan:
                 # Letter ratings make the same (group, count, sum) combinations recur, and a leaf's result
                 # depends on nothing else: remember the finished leaf, not only the mean.
                 given = by_rule.get(rule.code, ())
-                # A tally is a tuple (unit, rule, source, group, count, total): the slice is its part that matters.
                 # Unsorted: the same tallies in another order only miss the memo, they never share a wrong entry.
-                key = (rule.code, *[t[2:] for t in given])
+                key = (rule.code, *given)
                 found = memo.get(key)
                 if found is None:
-                    score, detail = rating(rule.code, {(t.source, t.group): t for t in given}, self.scheme.sources)
+                    score, detail = rating(rule.code, _by_group(rule.code, given), self.scheme.sources)
                     mine: list[dict] = []
                     finished = self._finish_leaf(item, rule, score, detail, items, mine)
                     found = memo[key] = (finished, items.get(item.code) if finished is not None else None, mine)
@@ -99,7 +97,7 @@ class WeightedPlan:
                           warnings=() if total is not None else (NOTHING_TO_SCORE,))
 
     # -- weighted without explanation lines: the same steps over the tree laid out once per group ---
-    def _score_plain(self, unit: UnitFact, by_rule: dict[str, list[RatingTally]],
+    def _score_plain(self, unit: UnitFact, by_rule: dict[str, tuple[tuple, ...]],
                      measures: list[Measure]) -> UnitResult:
         """What ``score_unit`` gives without lines, in the same order, with the per-node overhead taken out.
 
@@ -155,12 +153,12 @@ class WeightedPlan:
         for kid, weight, node in kids:
             tag = node[0]
             if tag is _RATED:
-                # The tallies' part that matters, (source, group, count, total), in the order they came:
-                # the same tallies in another order only miss the memo, they never share a wrong entry.
-                key = tuple(map(_tail, by_rule.get(node[1], ())))
+                # The tallies (source, group, count, total) are the key, in the order they came: the same
+                # tallies in another order only miss the memo, they never share a wrong entry.
+                key = by_rule.get(node[1], ())
                 found = node[2].get(key)
                 if found is None:
-                    found = node[2][key] = self._rated(kid, node, by_rule.get(node[1], ()), key)
+                    found = node[2][key] = self._rated(kid, node, key)
                 score, result, mine = found
                 if result is not None:
                     items[kid.code] = result
@@ -192,16 +190,16 @@ class WeightedPlan:
             notes.append({"item": code, "renormalised": left_out})
         return self.round(weighted / weights) if weights else None
 
-    def _rated(self, item: ItemSpec, node: tuple, given: list[RatingTally], key: tuple) -> tuple:
+    def _rated(self, item: ItemSpec, node: tuple, given: tuple[tuple, ...]) -> tuple:
         """A rating leaf finished: (its score, its ItemResult, its notes), to be shared by equal tallies.
 
         ``_finish_leaf`` without lines, from a rating shared between criteria with its rounding done once:
         a large appraisal finishes tens of thousands of (criterion, tallies) pairs.
         """
         shared = node[3]
-        scored = shared.get(key)
+        scored = shared.get(given)
         if scored is None:
-            scored = shared[key] = self._rating(node[4].code, given)
+            scored = shared[given] = self._rating(node[4].code, given)
         score, problem, rounded, renormalised = scored
         if score is None:
             return None, None, ({"item": item.code, "left_out": problem},)
@@ -211,9 +209,9 @@ class WeightedPlan:
         notes = ({"item": item.code, "renormalised": list(renormalised)},) if renormalised is not None else ()
         return held, _item(ItemResult, (item.code, ZERO, rounded, held, (), item.weight)), notes
 
-    def _rating(self, criterion: str, given: list[RatingTally]) -> tuple:
+    def _rating(self, criterion: str, given: tuple[tuple, ...]) -> tuple:
         """(score, what is missing if nothing, the score rounded, the sources renormalised away or None)."""
-        score, detail = rating(criterion, {(t.source, t.group): t for t in given}, self.scheme.sources)
+        score, detail = rating(criterion, _by_group(criterion, given), self.scheme.sources)
         if score is None:
             return None, detail.get("problem", "no ratings"), None, None
         renormalised = [m["source"] for m in detail["missing"]] if detail.get("renormalised") else None
@@ -325,7 +323,12 @@ class WeightedPlan:
 
 _PARENT, _RATED, _MEASURED, _UNRULED = "parent", "rated", "measured", "unruled"
 _item = tuple.__new__  # an ItemResult without its generated __new__: a Python call saved per node
-_tail = itemgetter(slice(2, None))  # a rating tally's (source, group, count, total)
+
+
+def _by_group(criterion: str, given: tuple[tuple, ...]) -> dict[tuple[str, str], RatingTally]:
+    """The tallies (source, group, count, total) of one subject on ``criterion``, as rating() reads them."""
+    return {(source, group): RatingTally("", criterion, source, group, count, total)
+            for source, group, count, total in given}
 
 
 def _weight(item: ItemSpec) -> Decimal:

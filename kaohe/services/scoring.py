@@ -390,10 +390,9 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
     decimals = _Decimals(RATING_SCALE)
     # The few distinct sums, converted once each (a zero sum, falsy, merely takes the slower way to its Decimal).
     scaled, cache = decimals.scaled, decimals.cache
-    make = tuple.__new__  # RatingTally's generated __new__ costs a Python call per group; this does not
     # Grouped by unit and criterion on the way, for the engine: the rows come sorted by both, so a group is
     # looked up only when the (unit, criterion) changes; rows in any other order are grouped all the same.
-    by_unit: dict[str, dict[str, list[RatingTally]]] = {}
+    by_unit: dict[str, dict[str, list[tuple]]] = {}
     last_unit = last_rule = name = code = given = None
     for u, r, s, g, n, t in fetched:
         if u != last_unit:
@@ -410,8 +409,9 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
             if given is None:
                 given = by_rule[code] = []
             last_rule = r
-        given.append(make(RatingTally, (name, code, sources[s], g, n, cache.get(t) or scaled(t))))
-    return RatingsByUnit(by_unit)
+        given.append((sources[s], g, n, cache.get(t) or scaled(t)))
+    return RatingsByUnit({name: {code: tuple(given) for code, given in by_rule.items()}
+                          for name, by_rule in by_unit.items()})
 
 
 def _measures(scheme: Scheme, cutoff: date, names: dict, rules: dict, *, objectives: bool) -> list[Measure]:

@@ -120,7 +120,6 @@ def test_subjects_with_the_same_tallies_keep_their_own_group_and_quota_outcome()
                             {"demoted": {"grade": "A", "to": "B", "reason": "tie at the quota"}})
     assert hr.notes == (*left, {"item": None, "renormalised": ["3"]})
     assert office.items["1.1"] is hr.items["1.1"]  # the finished leaf itself is shared
-    assert office.items["1.1"] is hr.items["1.1"]  # the finished leaf itself is shared
 
 
 def test_ratings_handed_over_grouped_score_as_a_plain_list_of_them():
@@ -131,8 +130,9 @@ def test_ratings_handed_over_grouped_score_as_a_plain_list_of_them():
     ratings = [t for u in units for t in tallies(rnd, u.name)]
     grouped: dict = {}
     for t in reversed(ratings):  # any order within a group will do
-        grouped.setdefault(t.unit, {}).setdefault(t.rule, []).append(t)
-    by_unit = RatingsByUnit(grouped)
+        grouped.setdefault(t.unit, {}).setdefault(t.rule, []).append((t.source, t.group, t.count, t.total))
+    by_unit = RatingsByUnit({unit: {rule: tuple(given) for rule, given in by_rule.items()}
+                             for unit, by_rule in grouped.items()})
     assert sorted(by_unit) == sorted(ratings) and len(by_unit) == len(ratings)
     for with_lines in (False, True):
         assert (score_scheme(scheme(), units, (), ratings=by_unit, with_lines=with_lines)
