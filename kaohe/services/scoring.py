@@ -268,10 +268,7 @@ def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, deci
             name = names.get(u)
             if name is None:
                 continue  # a unit not scored; last stays what it was
-            given = by_unit.get(name)
-            if given is None:
-                given = by_unit[name] = []
-            append, last = given.append, u
+            append, last = by_unit.setdefault(name, []).append, u
         append((rules[r], n, cache[q] if q in cache else scaled(q), cache[p] if p in cache else scaled(p),
                 tuple(rows.get((u, r), no_rows)) if r in row_rules else no_rows))
     return TalliesByUnit(by_unit)
@@ -399,16 +396,10 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
             name = names.get(u)
             if name is None:
                 continue  # a unit not scored; last_unit stays what it was
-            by_rule = by_unit.get(name)
-            if by_rule is None:
-                by_rule = by_unit[name] = {}
-            last_unit, last_rule = u, None
+            by_rule, last_unit, last_rule = by_unit.setdefault(name, {}), u, None
         if r != last_rule:
             code = rules[r]
-            given = by_rule.get(code)
-            if given is None:
-                given = by_rule[code] = []
-            last_rule = r
+            given, last_rule = by_rule.setdefault(code, []), r
         given.append((sources[s], g, n, cache.get(t) or scaled(t)))
     return RatingsByUnit({name: {code: tuple(given) for code, given in by_rule.items()}
                           for name, by_rule in by_unit.items()})
