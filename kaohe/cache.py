@@ -14,6 +14,9 @@ fingerprint of what it was computed from (``kaohe.services.ranking``), so nothin
 by hand. Sessions and login lockouts (django-axes' database handler) are kept in the database, not in
 this cache.
 
+A value that no longer reads back (pickled by an earlier version of the code, whose classes have changed
+shape since) is a miss: it is deleted, logged once as a warning, and computed again, never a 500.
+
 Settings (``OPTIONS``): ``RETRY_AFTER`` (default 15 s) and ``WARNING_INTERVAL`` (default 60 s) are read
 here. ``LOCAL_MAX_ENTRIES`` (default 300) sizes the local tier. Every other option goes to redis-py's
 connection pool, as with Django's ``RedisCache`` (e.g. ``socket_connect_timeout``, ``socket_timeout``).
@@ -22,6 +25,7 @@ connection pool, as with Django's ``RedisCache`` (e.g. ``socket_connect_timeout`
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 from dataclasses import dataclass, field
 from time import monotonic
@@ -33,6 +37,9 @@ from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+# What unpickling a value raises when the classes it was made of have changed since it was stored.
+_UNREADABLE = (pickle.UnpicklingError, AttributeError, TypeError, ImportError, EOFError, IndexError)
 
 
 @dataclass
@@ -157,7 +164,10 @@ class FallbackRedisCache(BaseCache):
         return self._call("add", key, value, timeout, version=version)
 
     def get(self, key, default=None, version=None):
-        return self._call("get", key, default, version=version)
+        try:
+            return self._call("get", key, default, version=version)
+        except _UNREADABLE as error:
+            return self._unreadable(key, version, error, default)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set", key, value, timeout, version=version)
@@ -169,7 +179,18 @@ class FallbackRedisCache(BaseCache):
         return self._call("delete", key, version=version)
 
     def get_many(self, keys, version=None):
-        return self._call("get_many", keys, version=version)
+        try:
+            return self._call("get_many", keys, version=version)
+        except _UNREADABLE:  # one value that no longer reads: the others one by one
+            missing = object()
+            found = {key: self.get(key, missing, version=version) for key in keys}
+            return {key: value for key, value in found.items() if value is not missing}
+
+    def _unreadable(self, key, version, error: Exception, default):
+        logger.warning("cache entry %s no longer reads back (%s: %s); computing it again", key,
+                       type(error).__name__, error)
+        self.delete(key, version=version)
+        return default
 
     def has_key(self, key, version=None):
         return self._call("has_key", key, version=version)

@@ -1,8 +1,8 @@
 """Migrations 0019 and 0020 on a database holding data from before them.
 
-0019 makes the stored totals anew (they are derived) and forgets the state that said they were current;
-0020 shortens every imported row's identity to the 128 bits a new import computes, so a row imported
-before is still recognised.
+0019 makes the stored totals' table anew and sums them again from the ledger, keeping the standings and
+the state that says they are current; 0020 shortens every imported row's identity to the 128 bits a new
+import computes, so a row imported before is still recognised, and backward computes the whole digest again.
 """
 
 from datetime import date
@@ -42,7 +42,10 @@ def test_old_identities_and_totals_survive_the_migrations():
         scheme=scheme, unit=unit, rule=rule, quantity=D(1), date=date(2026, 3, 2), note="")  # typed in: no identity
     old.get_model("kaohe", "RuleTotal").objects.create(scheme=scheme, unit=unit, rule=rule, month=12, count=2,
                                                        quantity=30000, points=0)
-    old.get_model("kaohe", "ScoreState").objects.create(scheme=scheme, inputs="x", ledger_high=typed.pk)
+    old.get_model("kaohe", "ScoreState").objects.create(scheme=scheme, inputs="x", ledger_high=typed.pk, months="6,12")
+    other = old.get_model("kaohe", "Scheme").objects.create(code="town-2025", name="乡镇考核", year=2025)
+    old.get_model("kaohe", "LedgerEntry").objects.create(  # a scheme whose totals were never built
+        scheme=other, unit=unit, rule=rule, quantity=D(1), date=date(2025, 3, 1), note="")
 
     try:
         new = _migrate(AFTER)
@@ -50,12 +53,15 @@ def test_old_identities_and_totals_survive_the_migrations():
         assert Entry.objects.get(pk=entry.pk).identity == full[:32] == row_identity(
             unit.pk, rule.pk, date(2026, 3, 1), D(2), None, "迟报")
         assert Entry.objects.get(pk=typed.pk).identity is None
-        # The totals were made anew, empty, and nothing claims they are current: the next write rebuilds them.
-        assert not new.get_model("kaohe", "RuleTotal").objects.exists()
-        assert not new.get_model("kaohe", "ScoreState").objects.exists()
-        total = new.get_model("kaohe", "RuleTotal").objects.create(scheme_id=scheme.pk, unit_id=unit.pk,
-                                                                   rule_id=rule.pk, month=12, count=2,
-                                                                   quantity=30000, points=0)
-        assert total.pk == (scheme.pk, 12, unit.pk, rule.pk)
+        # The totals were summed again from the ledger (2 + 1 in March, so from March on), the state kept.
+        totals = new.get_model("kaohe", "RuleTotal").objects
+        assert sorted(totals.values_list("scheme_id", "month", "unit_id", "rule_id", "count", "quantity", "points")) \
+            == [(scheme.pk, month, unit.pk, rule.pk, 2, 30000, 0) for month in range(3, 13)]
+        assert totals.get(scheme_id=scheme.pk, month=12).pk == (scheme.pk, 12, unit.pk, rule.pk)
+        assert new.get_model("kaohe", "ScoreState").objects.get().months == "6,12"
+        # Back to the code from before: it computes whole digests, so the rows get theirs back.
+        back = _migrate([("kaohe", "0019_rule_total_keyed_by_month")])
+        assert back.get_model("kaohe", "LedgerEntry").objects.get(pk=entry.pk).identity == full
+        assert back.get_model("kaohe", "LedgerEntry").objects.get(pk=typed.pk).identity is None
     finally:
         _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())  # back to the latest for later tests

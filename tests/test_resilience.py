@@ -1,5 +1,6 @@
 """The site keeps answering when Redis is down, and every page carries a strict Content-Security-Policy."""
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -205,6 +206,25 @@ def test_with_redis_up_values_go_to_redis_not_the_local_tier():
     assert backend.redis.get("kaohe-resilience") == 7
     assert backend.local.get("kaohe-resilience") is None
     assert not backend.breaker.down
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set (CI sets it)")
+@pytest.mark.parametrize("stored", [
+    b"\x80\x02ckaohe.scoring.facts\nFigure\nq\x00)\x81q\x01}q\x02b.",  # a dataclass Figure: now a named tuple
+    b"ckaohe.scoring.facts\nNoSuchClass\n(tR.",  # a class since removed
+])
+def test_a_value_an_earlier_version_stored_is_a_miss_not_an_error(stored, caplog):
+    backend = caches["default"]
+    key = backend.redis.make_and_validate_key("kaohe-old-shape")
+    backend.redis._cache.get_client(key, write=True).set(key, stored, ex=30)
+    with caplog.at_level(logging.WARNING, logger="kaohe.cache"):
+        assert cache.get("kaohe-old-shape", "missing") == "missing"
+    assert "kaohe-old-shape" in caplog.text and "no longer reads back" in caplog.text
+    assert backend.redis._cache.get_client(key).get(key) is None  # deleted, so it is computed again once
+    backend.redis._cache.get_client(key, write=True).set(key, stored, ex=30)
+    cache.set("kaohe-fine", 3, 30)
+    assert cache.get_many(["kaohe-old-shape", "kaohe-fine"]) == {"kaohe-fine": 3}
+    assert cache.get_or_set("kaohe-old-shape", 5, 30) == 5 and cache.get("kaohe-old-shape") == 5
 
 
 # --- Content-Security-Policy ---------------------------------------------------------------------

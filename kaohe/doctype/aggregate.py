@@ -18,7 +18,8 @@ from .unit import Unit
 class RuleTotal(models.Model):
     # Keyed by what every read asks for, one month of a whole scheme: on InnoDB, and on SQLite where the
     # table is created WITHOUT ROWID (migration 0019), the rows are stored in that order, so the key is
-    # the only index and a write updates one B-tree per cell instead of one per index.
+    # the only index and a write updates one B-tree per cell instead of one per index. A later migration that
+    # alters this table makes SQLite copy it into a new table: it must say WITHOUT ROWID again (see 0019).
     pk = models.CompositePrimaryKey("scheme", "month", "unit", "rule")
     # No database constraints: the totals are derived (rebuilt from the ledger by ``score --recompute``) and
     # a constraint would check three parent rows, and on InnoDB keep an index, for each of the cells a write

@@ -1,11 +1,17 @@
 """The stored totals keyed by (scheme, month, unit, rule) instead of an id and three more indexes.
 
-The totals are derived, so the table is made anew rather than altered, and the state that said they were
-current goes with them: the next ledger write, or ``score --recompute``, builds them again from the ledger.
+The table is made anew rather than altered, and every scheme whose totals were kept has them summed again
+from its ledger, as ``score --recompute`` does: the stored standings, the months they are kept for and the
+state that says they are current stay as they were.
 """
+
+import calendar
+import datetime
 
 import django.db.models.deletion
 from django.db import migrations, models
+
+SCALE = 10_000  # sums are kept in whole ten-thousandths
 
 
 def clustered_on_sqlite(apps, schema_editor):
@@ -20,9 +26,20 @@ def clustered_on_sqlite(apps, schema_editor):
         cursor.execute(f"{create} WITHOUT ROWID")
 
 
-def forget_derived_state(apps, schema_editor):
-    for name in ("ScoreState", "Standing"):
-        apps.get_model("kaohe", name).objects.all().delete()
+def summed_again(apps, schema_editor):
+    connection = schema_editor.connection
+    table = apps.get_model("kaohe", "RuleTotal")._meta.db_table
+    ledger = apps.get_model("kaohe", "LedgerEntry")._meta.db_table
+    for scheme_id, year in apps.get_model("kaohe", "ScoreState").objects.values_list("scheme_id", "scheme__year"):
+        for month in range(1, 13):
+            end = datetime.date(year, month, calendar.monthrange(year, month)[1])
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (scheme_id, month, unit_id, rule_id, count, quantity, points) "
+                    f"SELECT scheme_id, %s, unit_id, rule_id, COUNT(*), SUM(ROUND(quantity * {SCALE})), "
+                    f"COALESCE(SUM(ROUND(points * {SCALE})), 0) FROM {ledger} WHERE scheme_id = %s AND date <= %s "
+                    "GROUP BY scheme_id, unit_id, rule_id",
+                    [month, scheme_id, connection.ops.adapt_datefield_value(end)])
 
 
 class Migration(migrations.Migration):
@@ -51,5 +68,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(clustered_on_sqlite, migrations.RunPython.noop),
-        migrations.RunPython(forget_derived_state, migrations.RunPython.noop),
+        migrations.RunPython(summed_again, migrations.RunPython.noop),
     ]

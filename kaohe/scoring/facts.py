@@ -69,7 +69,7 @@ class Tally(NamedTuple):
 class TalliesByUnit:
     """Ledger tallies already grouped by unit, each kept as the tuple (rule, count, quantity, points, rows).
 
-    ``by_unit``: unit → its tallies' entries, as the database hands them out sorted. The engine scores the
+    ``by_unit``: unit → its tallies' entries, grouped as the database's rows were read. The engine scores the
     entries as they are (a hundred thousand of them, none of which needs to become a Tally); iterating
     yields every tally as a :class:`Tally`, like a plain list of them.
     """
@@ -122,7 +122,7 @@ class RatingTally(NamedTuple):
 
 
 class RatingsByUnit:
-    """Rating tallies already grouped by subject and criterion, as the database hands them out sorted.
+    """Rating tallies already grouped by subject and criterion as the database's rows were read.
 
     ``by_unit``: unit → criterion → its tallies, each kept as the tuple (source, group, count, total): the
     part of a tally a rating is computed from, and so the engine's key for sharing one between subjects.

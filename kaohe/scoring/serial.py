@@ -22,8 +22,8 @@ def _dec(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
+def _number(value: Decimal | None) -> Any:
+    return format(value, "f") if isinstance(value, Decimal) else value  # as _text has it
 
 
 def unit_to_data(u: UnitResult) -> dict[str, Any]:

@@ -255,8 +255,8 @@ def _tallies(scheme_id: int, until: tuple[str, list], names: dict, rules: dict, 
 def _tally_list(fetched: list[tuple], names: dict, rules: dict, rows: dict, decimals: _Decimals) -> TalliesByUnit:
     """(unit_id, rule_id, count, quantity, points) rows → tallies by unit, each distinct sum made a Decimal once.
 
-    The rows come sorted by unit, so a unit's list is looked up only when the unit changes; rows in any other
-    order are grouped all the same.
+    The rows usually come sorted by unit (a GROUP BY's order), so a unit's list is looked up only when the unit
+    changes; rows in any other order are grouped all the same.
     """
     scaled, cache = decimals.scaled, decimals.cache
     row_rules = {r for _u, r in rows}
@@ -387,8 +387,8 @@ def _ratings(scheme: Scheme, cutoff: date, names: dict, rules: dict, only: list[
     decimals = _Decimals(RATING_SCALE)
     # The few distinct sums, converted once each (a zero sum, falsy, merely takes the slower way to its Decimal).
     scaled, cache = decimals.scaled, decimals.cache
-    # Grouped by unit and criterion on the way, for the engine: the rows come sorted by both, so a group is
-    # looked up only when the (unit, criterion) changes; rows in any other order are grouped all the same.
+    # Grouped by unit and criterion on the way, for the engine: the rows usually come sorted by both, so a group
+    # is looked up only when the (unit, criterion) changes; rows in any other order are grouped all the same.
     by_unit: dict[str, dict[str, list[tuple]]] = {}
     last_unit = last_rule = name = code = given = None
     for u, r, s, g, n, t in fetched:
