@@ -340,17 +340,19 @@ def _latest_rows(scheme_id: int, cutoff: date, rule_ids: set[int],
     marks = ", ".join(["%s"] * len(rule_ids))
     where, extra = _unit_filter(only)
     live = f"e.reverses_id IS NULL AND NOT EXISTS (SELECT 1 FROM {table} r WHERE r.reverses_id = e.id)"
+    # The highest id is asked for each latest date found (a subquery per group, not a join, which a planner may
+    # drive from the ledger's side and so read every row of the scheme).
     sql = (
-        f"SELECT MAX(e.id) FROM {table} e JOIN ("
+        f"SELECT (SELECT MAX(e.id) FROM {table} e WHERE e.scheme_id = %s AND e.rule_id = latest.rule_id "
+        f"AND e.unit_id = latest.unit_id AND e.date = latest.day AND {live}) FROM ("
         f"  SELECT e.unit_id, e.rule_id, MAX(e.date) AS day FROM {table} e"
         f"  WHERE e.scheme_id = %s AND e.rule_id IN ({marks}) AND e.date <= %s AND {live}"
         f"{where.replace('unit_id', 'e.unit_id')} GROUP BY e.unit_id, e.rule_id"
-        ") latest ON e.scheme_id = %s AND e.rule_id = latest.rule_id AND e.unit_id = latest.unit_id "
-        f"AND e.date = latest.day WHERE {live} GROUP BY e.unit_id, e.rule_id"
+        ") latest"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scheme_id, *sorted(rule_ids), connection.ops.adapt_datefield_value(cutoff), *extra,
-                             scheme_id])
+        cursor.execute(sql, [scheme_id, scheme_id, *sorted(rule_ids), connection.ops.adapt_datefield_value(cutoff),
+                             *extra])
         ids = [pk for (pk,) in cursor.fetchall()]
         fetched = []
         for start in range(0, len(ids), 1000):
