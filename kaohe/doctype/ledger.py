@@ -27,12 +27,16 @@ def row_identity(unit_id: int, rule_id: int, day: date, quantity: Decimal, point
     quantity 2, or told apart in the note.
     """
     text = "\x1f".join([str(unit_id), str(rule_id), day.isoformat(), _number(quantity), _number(points), note.strip()])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:IDENTITY_DIGITS]
+    return _digest(text)
 
 
 # The first 128 bits of the SHA-256: two different rows would share them about once in 10**19 rows, and the
 # unique index half the size of one on the whole digest makes every imported row cheaper to write.
 IDENTITY_DIGITS = 32
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:IDENTITY_DIGITS]
 
 
 def _number(value: Decimal | None) -> str:
@@ -44,7 +48,6 @@ def row_identities(rows) -> list[str]:
     distinct units and rules, and dates and amounts, of a file written out once each."""
     heads: dict[tuple, str] = {}
     middles: dict[tuple, str] = {}
-    sha256 = hashlib.sha256
     found = []
     for r in rows:
         head = heads.get((r.unit_id, r.rule_id))
@@ -56,7 +59,7 @@ def row_identities(rows) -> list[str]:
             middle = "\x1f".join([r.date.isoformat(), _number(r.quantity), _number(r.points)])
             if shared:
                 middles[r.date, r.quantity, r.points] = middle
-        found.append(sha256(f"{head}\x1f{middle}\x1f{r.note.strip()}".encode()).hexdigest()[:IDENTITY_DIGITS])
+        found.append(_digest(f"{head}\x1f{middle}\x1f{r.note.strip()}"))
     return found
 
 

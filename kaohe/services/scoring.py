@@ -110,7 +110,7 @@ def load_facts(
         groups = [g for g in groups if g == group]
     few = units is not None or unit_ids is not None  # only some units: ask the database for theirs only
     if units is None and spec.method != Method.OBJECTIVES:
-        units = _units_by_id(groups, unit_ids)  # every write re-scores its units this way: no ORM on that path
+        units = _units_by_id(groups, unit_ids)  # plain SQL: every write and every whole-scheme score asks
     else:
         chosen = Unit.objects.filter(active=True, group__code__in=groups)
         if spec.method == Method.OBJECTIVES:  # only those who answer for a node are assessed
